@@ -1,0 +1,142 @@
+"""The command line: the only module that prints or exits.
+
+Heavy libraries (pydantic, genanki, typst) are imported inside the commands that
+need them, so ``quizgen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, NoReturn, Optional, TypeVar
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="quizgen",
+    help="Turn a curated, cited fact file into Anki decks and printable classroom quizzes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+FactsArg = Annotated[Path, typer.Argument(help="The fact file.", show_default=True)]
+SourcesOpt = Annotated[
+    Optional[Path],
+    typer.Option("--sources", help="Folder holding the sources' text files; quotes are verified against them."),
+]
+
+T = TypeVar("T")
+
+
+def _fail(problems, code: int = 1) -> NoReturn:
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    if len(problems) > 1:
+        typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    raise typer.Exit(code)
+
+
+def _run(action: Callable[[], T]) -> T:
+    """Run library code, turning QuizgenError into located lines and exit code 1."""
+    from .errors import QuizgenError
+
+    try:
+        return action()
+    except QuizgenError as exc:
+        _fail(list(exc.problems))
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was written", err=True)
+        raise typer.Exit(130) from None
+
+
+def _warn(warnings) -> None:
+    for warning in warnings:
+        typer.echo(str(warning), err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"quizgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Turn a curated, cited fact file into Anki decks and printable classroom quizzes."""
+
+
+@app.command()
+def check(
+    facts: FactsArg = Path("facts.yaml"),
+    sources: SourcesOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Validate a fact file: every problem is reported with file:line:column and a hint.
+
+    Exit status: 0 valid, 1 invalid input, 2 usage error.
+    """
+    from . import pipeline
+
+    checked = _run(lambda: pipeline.check_facts(facts, sources, strict))
+    _warn(checked.warnings)
+    fs = checked.facts
+    verified = len(fs.source_texts)
+    quotes = sum(len(f.citations) for f in fs.file.facts if all(c.source in fs.source_texts for c in f.citations))
+    line = f"{facts}: ok: {len(fs.file.facts)} facts, {len(fs.file.entities)} entities, {len(fs.file.sources)} sources"
+    if sources is None:
+        line += "; quotes not verified (pass --sources DIR)"
+    else:
+        line += f"; {quotes} quotes verified against {verified} source texts"
+    if checked.warnings:
+        line += f"; {len(checked.warnings)} warning(s)"
+    typer.echo(line)
+
+
+@app.command()
+def stats(
+    facts: FactsArg = Path("facts.yaml"),
+    sources: SourcesOpt = None,
+) -> None:
+    """Print counts of facts by kind, by question family and by source."""
+    from . import pipeline
+
+    checked = _run(lambda: pipeline.check_facts(facts, sources))
+    result = pipeline.stats(checked.facts)
+    typer.echo(f"{result.facts} facts, {result.sources} sources")
+    for title, table in (("facts by relation", result.by_relation), ("facts by family", result.by_family),
+                         ("facts by source", result.by_source), ("entities by kind", result.entities_by_kind)):
+        typer.echo(f"\n{title}:")
+        width = max(len(k) for k in table) if table else 0
+        for key, count in table.items():
+            typer.echo(f"  {key.ljust(width)}  {count:>4}")
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="Which schema: facts or questions.")] = "facts",
+) -> None:
+    """Print the JSON Schema of the fact format (or of questions.json)."""
+    from . import schemas
+
+    if kind not in schemas.KINDS:
+        typer.echo(f"Error: unknown schema '{kind}'; choose one of: {', '.join(schemas.KINDS)}", err=True)
+        raise typer.Exit(2)
+    typer.echo(schemas.render(kind), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # e.g. `quizgen questions | head`
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,104 @@
+"""Dates with a precision: a year, a month, or a day.
+
+Written in fact files as ``2020``, ``2020-01`` or ``2020-01-13``. A date never
+claims more precision than the source gives.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Precision = Literal["year", "month", "day"]
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MONTHS = tuple(calendar.month_name)[1:]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    def iso(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def human(self) -> str:
+        """English, unambiguous everywhere: '13 January 2020', 'January 2020', '2020'."""
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return f"{MONTHS[self.month - 1]} {self.year}"
+        return f"{self.day} {MONTHS[self.month - 1]} {self.year}"
+
+    def month_key(self) -> tuple[int, int | None]:
+        return (self.year, self.month)
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def weekday(self) -> str | None:
+        if self.day is None or self.month is None:
+            return None
+        return calendar.day_name[calendar.weekday(self.year, self.month, self.day)]
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def parse_date(value: object) -> PartialDate:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ValueError with a readable reason."""
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a date like 2020-01-13, 2020-01 or 2020")
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("expected a date like 2020-01-13, 2020-01 or 2020")
+    match = _PATTERN.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    day = int(match.group(3)) if match.group(3) else None
+    if year < 1:
+        raise ValueError(f"'{value}' has year 0, which does not exist")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"'{value}' has month {month}; months run from 01 to 12")
+    if day is not None:
+        assert month is not None
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"'{value}' is impossible: {MONTHS[month - 1]} {year} has {last} days")
+    return PartialDate(year, month, day)
+
+
+def shift_days(date: PartialDate, days: int) -> PartialDate:
+    """The day-precision date ``days`` away (used for nearby-date distractors)."""
+    import datetime as _dt
+
+    assert date.month is not None and date.day is not None
+    moved = _dt.date(date.year, date.month, date.day) + _dt.timedelta(days=days)
+    return PartialDate(moved.year, moved.month, moved.day)
+
+
+def shift_months(date: PartialDate, months: int) -> PartialDate:
+    assert date.month is not None
+    index = date.year * 12 + (date.month - 1) + months
+    return PartialDate(index // 12, index % 12 + 1, None)

@@ -1,0 +1,391 @@
+"""Read a fact file: the only module that parses YAML.
+
+YAML is composed into nodes with PyYAML's safe loader and turned into plain
+Python data here, so that every value keeps its line and column, duplicate keys
+are caught (PyYAML would silently keep the last one), no tag can construct a
+Python object, and alias bombs and deep nesting stop with a clear message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import FactFileError, Location, Problem, located
+from .facts import ENTITY_KINDS, FactFile, FactSet, RelationKind, RelationOverride
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+class _Builder:
+    """Turns a composed node tree into data, recording where each value stands."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.marks: dict[tuple[Any, ...], Location] = {}
+        self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def where(self, node: yaml.Node) -> Location:
+        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def fail(self, node: yaml.Node, message: str, hint: str) -> FactFileError:
+        return FactFileError(Problem(self.where(node), message, hint))
+
+    def build(self, node: yaml.Node, path: tuple[Any, ...], depth: int = 0) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(node, f"the document expands to more than {MAX_NODES:,} values",
+                            "a fact file never needs that many; remove repeated YAML aliases (*name)")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep",
+                            "a fact file is at most a few levels deep; check the indentation")
+        self.marks.setdefault(path, self.where(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(node, f"the tag {node.tag} is not allowed", "remove the tag")
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise self.fail(node, f"the tag {node.tag} is not allowed", "remove the tag")
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail(key_node, "a key must be plain text", "write the key as a simple word")
+                key = self.scalar(key_node)
+                if isinstance(key, (list, dict)) or key is None:
+                    raise self.fail(key_node, "a key must be plain text", "write the key as a simple word")
+                key = str(key) if not isinstance(key, str) else key
+                if key in result:
+                    first = self.marks.get(path + (key,))
+                    where = f" (first at line {first.line})" if first else ""
+                    raise self.fail(key_node, f"duplicate key '{key}'{where}",
+                                    "YAML keeps only the last value; remove or rename one of them")
+                self.marks[path + (key,)] = self.where(key_node)
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+            return result
+        raise self.fail(node, "unsupported YAML node", "use plain mappings, lists and text")
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"the tag {tag} is not allowed (tags are never executed)",
+                            "remove the tag; write plain text, numbers, lists and mappings")
+        if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            return node.value
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return self.constructor.construct_yaml_bool(node)
+        if tag == "tag:yaml.org,2002:int":
+            return self.constructor.construct_yaml_int(node)
+        return self.constructor.construct_yaml_float(node)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 text file, turning every OS problem into a located error."""
+    hint_path = "check the path; the default fact file is ./facts.yaml"
+    if not path.exists():
+        raise FactFileError(located(display, None, None, "file not found", hint_path))
+    if path.is_dir():
+        raise FactFileError(located(display, None, None, "is a directory, not a fact file",
+                                    "name the YAML file inside it, e.g. facts.yaml"))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise FactFileError(located(display, None, None,
+                                        f"file is {size / 1e6:.0f} MB; the limit is {MAX_BYTES // 1_000_000} MB",
+                                        "split the topic into several fact files"))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FactFileError(located(display, None, None, f"cannot read: {exc.strerror}",
+                                    "check the file's permissions")) from None
+    return decode(data, display)
+
+
+def decode(data: bytes, display: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data[:8192]:
+        raise FactFileError(located(display, 1, 1, "file is binary, not YAML text",
+                                    "give the path of the YAML fact file"))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise FactFileError(located(display, line, column, f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+                                    "save the file as UTF-8")) from None
+
+
+def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Location]]:
+    """Parse YAML text into plain data and a map from value paths to locations."""
+    if "\t" in text:
+        for number, line in enumerate(text.splitlines(), 1):
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if "\t" in indent:
+                raise FactFileError(located(display, number, indent.index("\t") + 1,
+                                            "tab character in indentation",
+                                            "YAML indents with spaces only; replace the tab with spaces"))
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = (exc.problem or "invalid YAML").strip()
+        if exc.context:
+            message = f"{exc.context.strip()}: {message}"
+        raise FactFileError(located(display, line, column, f"YAML syntax error: {message}",
+                                    "check indentation, colons and quotes on this line and the one before")) from None
+    except yaml.YAMLError as exc:
+        raise FactFileError(located(display, None, None, f"YAML error: {exc}", "check the file is YAML")) from None
+    except RecursionError:
+        raise FactFileError(located(display, None, None, "values are nested too deeply",
+                                    "a fact file is at most a few levels deep")) from None
+    if node is None:
+        raise FactFileError(located(display, 1, 1, "the file is empty",
+                                    "start from the example in docs/facts-format.md"))
+    builder = _Builder(display)
+    try:
+        data = builder.build(node, ())
+    except RecursionError:
+        raise FactFileError(located(display, None, None, "values are nested too deeply",
+                                    "a fact file is at most a few levels deep")) from None
+    return data, builder.marks
+
+
+def _where(marks: dict[tuple[Any, ...], Location], data: Any, loc: tuple[Any, ...], display: str) -> tuple[Location, tuple[Any, ...]]:
+    """Map a pydantic error location onto the closest recorded YAML location."""
+    path: list[Any] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and part not in current:
+            # a missing key or a union branch name: stop at the parent
+            path.append(part)
+            break
+    key = tuple(path)
+    while key and key not in marks:
+        key = key[:-1]
+    return marks.get(key, Location(display, 1, 1)), tuple(path)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list (lines starting with '- ')",
+    "tuple_type": "a list (lines starting with '- ')",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "mapping_type": "a mapping (key: value lines)",
+}
+
+
+def _allowed_keys(model: type, loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at a location, found by walking the model's annotations."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        for _ in range(4):
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                break
+            args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
+            if get_origin(annotation) is not None and args:
+                annotation = args[-1]
+            else:
+                break
+        current = annotation
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, ...], Location],
+                        display: str, model: type, prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for error in exc.errors(include_url=False):
+        loc = prefix + tuple(error["loc"])
+        where, path = _where(marks, data, loc, display)
+        kind = error["type"]
+        name = ".".join(str(p) for p in path if not isinstance(p, int)) or "document"
+        field = str(path[-1]) if path and not isinstance(path[-1], int) else name
+        if kind == "missing":
+            message, hint = f"missing required key '{field}'", f"add '{field}:' here"
+            if path == (field,):
+                where = marks.get((), where)
+        elif kind == "extra_forbidden":
+            allowed = _allowed_keys(model, tuple(error["loc"]))
+            close = difflib.get_close_matches(field, allowed, n=1)
+            message = f"unknown key '{field}'"
+            if close:
+                hint = f"did you mean '{close[0]}'?"
+            elif allowed:
+                hint = "allowed keys here: " + ", ".join(allowed)
+            else:
+                hint = "remove it"
+        elif kind in _EXPECTED:
+            message = f"'{field}' should be {_EXPECTED[kind]}, not {_describe(error.get('input'))}"
+            hint = "fix the value's type"
+            if kind in ("model_type", "dict_type", "model_attributes_type") and not path:
+                message = f"the document should be a mapping of keys (format, topic, sources, ...), not {_describe(error.get('input'))}"
+                hint = "start from the example in docs/facts-format.md"
+        elif kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            message = f"'{field}' cannot be {error.get('input')!r}; expected {expected}"
+            hint = "use one of the listed values"
+            if field == "kind" and "person" in expected:
+                hint = "entity kinds are: " + ", ".join(ENTITY_KINDS)
+        elif kind == "string_pattern_mismatch":
+            message = f"'{field}' has an invalid value {error.get('input')!r}"
+            if field == "url":
+                hint = "write a full address starting with http:// or https://"
+            elif field in ("published", "date", "as_of"):
+                hint = "write the date as YYYY-MM-DD, YYYY-MM or YYYY"
+            else:
+                hint = "ids use lower-case letters, digits, '-', '_' and '.'"
+        elif kind in ("too_short", "string_too_short"):
+            message = f"'{field}' must not be empty"
+            hint = "every fact needs at least one citation" if field == "citations" else f"give '{field}' a value"
+        elif kind == "value_error":
+            message = f"'{field}': {error['msg'].removeprefix('Value error, ')}"
+            hint = "write the date as YYYY-MM-DD, YYYY-MM or YYYY" if field in ("published", "date", "as_of") else "fix the value"
+        elif kind in ("greater_than_equal", "greater_than"):
+            message = f"'{field}' must not be negative"
+            hint = "write the figure as a positive number"
+        else:
+            message = f"'{field}': {error['msg']}"
+            hint = "fix the value"
+        key = (where.line, where.column, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(where, message, hint, code=kind))
+    return problems
+
+
+@lru_cache(maxsize=1)
+def default_relations() -> dict[str, RelationKind]:
+    """The shipped relation kinds (package data)."""
+    text = resources.files("quizgen").joinpath("data/relations.yaml").read_text(encoding="utf-8")
+    data, _ = parse_yaml(text, "quizgen/data/relations.yaml")
+    return {name: RelationKind.model_validate(value) for name, value in data.items()}
+
+
+def resolve_relations(file: FactFile, marks: dict[tuple[Any, ...], Location], display: str) -> tuple[dict[str, RelationKind], list[Problem]]:
+    kinds = dict(default_relations())
+    problems: list[Problem] = []
+    for name, override in file.relations.items():
+        base = kinds.get(name)
+        merged: dict[str, Any] = base.model_dump() if base else {}
+        for key, value in override.model_dump(exclude={"templates"}).items():
+            if value is not None:
+                merged[key] = value
+        merged["templates"] = {**merged.get("templates", {}), **override.templates}
+        missing = [k for k in ("family", "shape", "label") if k not in merged]
+        if missing:
+            problems.append(Problem(marks.get(("relations", name), Location(display)),
+                                    f"new relation kind '{name}' needs {', '.join(missing)}",
+                                    "give family (signing, backing, dates, roles, figures), shape "
+                                    "(binary, role, event, quantity) and label"))
+            continue
+        kinds[name] = RelationKind.model_validate(merged)
+    return kinds, problems
+
+
+def load(path: str | Path, sources_dir: str | Path | None = None) -> FactSet:
+    """Read and validate a fact file. Raises FactFileError with every problem found."""
+    path = Path(path)
+    display = str(path)
+    raw = read_text(path, display)
+    data, marks = parse_yaml(raw, display)
+    if not isinstance(data, dict):
+        raise FactFileError(located(display, 1, 1, f"the document should be a mapping of keys (format, topic, sources, ...), not {_describe(data)}",
+                                    "start from the example in docs/facts-format.md"))
+    try:
+        file = FactFile.model_validate(data)
+    except ValidationError as exc:
+        raise FactFileError(validation_problems(exc, data, marks, display, FactFile)) from None
+    kinds, problems = resolve_relations(file, marks, display)
+    texts: dict[str, str] = {}
+    if sources_dir is not None:
+        folder = Path(sources_dir)
+        if not folder.is_dir():
+            raise FactFileError(located(str(folder), None, None, "sources folder not found",
+                                        "--sources names the folder holding the sources' text files"))
+        for index, source in enumerate(file.sources):
+            if source.text_file is None:
+                continue
+            text_path = folder / source.text_file
+            if not text_path.is_file():
+                problems.append(Problem(marks.get(("sources", index, "text_file"), Location(display)),
+                                        f"source text '{source.text_file}' not found in {folder}",
+                                        "check text_file, or point --sources at the right folder"))
+                continue
+            try:
+                texts[source.id] = read_text(text_path, str(text_path))
+            except FactFileError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise FactFileError(problems)
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return FactSet(file=file, path=display, relation_kinds=kinds, marks=marks, source_texts=texts, digest=digest)
