@@ -69,7 +69,10 @@ def check(facts: FactSet, known_families: Iterable[str] = ()) -> list[Problem]:
                 "families are: " + ", ".join(sorted(families)), "unknown-family")
         for key, template in kind.templates.items():
             try:
-                fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+                parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
+                fields = [f for f, _, _ in parsed]
+                if any(spec or conv for _, spec, conv in parsed):
+                    raise ValueError("placeholders take no format spec or conversion")
             except ValueError as exc:
                 err(where + ("templates", key), f"template '{key}' of '{name}' is malformed: {exc}",
                     "write placeholders as {subject}; double a literal brace: {{", "bad-template")
@@ -148,8 +151,8 @@ def check(facts: FactSet, known_families: Iterable[str] = ()) -> list[Problem]:
             other = positive if fact.negated else negative
             if key in other:
                 first = facts.where("facts", other[key], "id")
-                err(path, f"fact '{fact.id}' contradicts the fact at line {first.line}: "
-                          f"'{fact.subject}' both {kind.label} and did not {kind.label} '{fact.object}'",
+                err(path, f"fact '{fact.id}' contradicts the fact at line {first.line}: one says '{fact.subject}' "
+                          f"{kind.label} '{fact.object}', the other says it did not",
                     "keep the one the sources support, or mark one as disputed", "contradiction")
             table.setdefault(key, index)
         if kind.shape == "event" and fact.date is not None and not fact.disputed:

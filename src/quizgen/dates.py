@@ -73,7 +73,7 @@ def parse_date(value: object) -> PartialDate:
         raise ValueError("expected a date like 2020-01-13, 2020-01 or 2020")
     match = _PATTERN.match(value.strip())
     if not match:
-        raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+        raise ValueError(f"'{value}' is not a date in YYYY-MM-DD, YYYY-MM or YYYY form")
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else None
     day = int(match.group(3)) if match.group(3) else None

@@ -63,11 +63,11 @@ class _Builder:
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, f"the tag {node.tag} is not allowed", "remove the tag")
+                raise self.tag_error(node)
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
-                raise self.fail(node, f"the tag {node.tag} is not allowed", "remove the tag")
+                raise self.tag_error(node)
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
@@ -86,11 +86,15 @@ class _Builder:
             return result
         raise self.fail(node, "unsupported YAML node", "use plain mappings, lists and text")
 
+    def tag_error(self, node: yaml.Node) -> FactFileError:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        return self.fail(node, f"the YAML tag {tag} is not allowed (tags are never executed)",
+                         "remove the tag; write plain text, numbers, lists and mappings")
+
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
         if tag not in _SCALAR_TAGS:
-            raise self.fail(node, f"the tag {tag} is not allowed (tags are never executed)",
-                            "remove the tag; write plain text, numbers, lists and mappings")
+            raise self.tag_error(node)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             return node.value
         if tag == "tag:yaml.org,2002:null":
@@ -152,6 +156,8 @@ def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Loca
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # point at where the unclosed thing started
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = (exc.problem or "invalid YAML").strip()
         if exc.context:
@@ -263,7 +269,18 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
                         display: str, model: type, prefix: tuple[Any, ...] = ()) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    extras = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors if e["type"] == "extra_forbidden"}
+    typo_for_missing = {
+        (parent, missing)
+        for e in errors if e["type"] == "missing"
+        for parent, missing in [(tuple(e["loc"][:-1]), str(e["loc"][-1]))]
+        if any(p == parent and difflib.get_close_matches(extra, [missing], n=1) for p, extra in extras)
+    }
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+    for error in errors:
+        if error["type"] == "missing" and (tuple(error["loc"][:-1]), str(error["loc"][-1])) in typo_for_missing:
+            continue
         loc = prefix + tuple(error["loc"])
         where, path = _where(marks, data, loc, display)
         kind = error["type"]
@@ -308,7 +325,10 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
             hint = "every fact needs at least one citation" if field == "citations" else f"give '{field}' a value"
         elif kind == "value_error":
             message = f"'{field}': {error['msg'].removeprefix('Value error, ')}"
-            hint = "write the date as YYYY-MM-DD, YYYY-MM or YYYY" if field in ("published", "date", "as_of") else "fix the value"
+            hint = "fix the value"
+            if field in ("published", "date", "as_of"):
+                hint = ("check the day and the month" if "impossible" in message or "month" in message
+                        else "write the date as YYYY-MM-DD (e.g. 2020-01-13), YYYY-MM or YYYY")
         elif kind in ("greater_than_equal", "greater_than"):
             message = f"'{field}' must not be negative"
             hint = "write the figure as a positive number"
@@ -348,7 +368,11 @@ def resolve_relations(file: FactFile, marks: dict[tuple[Any, ...], Location], di
                                     "give family (signing, backing, dates, roles, figures), shape "
                                     "(binary, role, event, quantity) and label"))
             continue
-        kinds[name] = RelationKind.model_validate(merged)
+        try:
+            kinds[name] = RelationKind.model_validate(merged)
+        except ValidationError as exc:
+            problems.extend(validation_problems(exc, {"relations": {name: merged}}, marks, display,
+                                                RelationKind, prefix=("relations", name)))
     return kinds, problems
 
 

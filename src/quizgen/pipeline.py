@@ -31,7 +31,8 @@ def check_facts(path: str | Path, sources_dir: str | Path | None = None, strict:
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if errors or (strict and warnings):
-        raise FactFileError(sorted(errors + warnings, key=lambda p: (p.location.line or 0, p.location.column or 0)))
+        by_place = lambda p: (p.location.line or 0, p.location.column or 0)  # noqa: E731
+        raise FactFileError(sorted(errors, key=by_place) + (sorted(warnings, key=by_place) if strict else []))
     return Checked(facts, tuple(warnings))
 
 

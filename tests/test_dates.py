@@ -1,0 +1,52 @@
+import pytest
+from hypothesis import given, strategies as st
+
+from quizgen.dates import PartialDate, parse_date, shift_days, shift_months
+
+
+@pytest.mark.parametrize("text, expected, precision", [
+    ("2020", PartialDate(2020), "year"),
+    ("2020-01", PartialDate(2020, 1), "month"),
+    ("2020-01-13", PartialDate(2020, 1, 13), "day"),
+    (2011, PartialDate(2011), "year"),
+    ("2020-02-29", PartialDate(2020, 2, 29), "day"),
+])
+def test_parse_keeps_precision(text, expected, precision):
+    parsed = parse_date(text)
+    assert parsed == expected
+    assert parsed.precision == precision
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("2019-02-29", "February 2019 has 28 days"),
+    ("2020-13", "month 13"),
+    ("13/01/2020", "not a date"),
+    ("2020-1-3", "not a date"),
+    ("", "not a date"),
+])
+def test_parse_rejects_with_reason(text, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        parse_date(text)
+
+
+def test_bool_is_not_a_year():
+    with pytest.raises(ValueError):
+        parse_date(True)
+
+
+def test_human_forms():
+    assert PartialDate(2020, 1, 13).human() == "13 January 2020"
+    assert PartialDate(2020, 1).human() == "January 2020"
+    assert PartialDate(2011).human() == "2011"
+    assert PartialDate(2020, 1, 14).weekday() == "Tuesday"
+
+
+def test_shifts_cross_boundaries():
+    assert shift_days(PartialDate(2019, 12, 31), 1) == PartialDate(2020, 1, 1)
+    assert shift_months(PartialDate(2020, 1), -1) == PartialDate(2019, 12)
+
+
+@given(st.dates())
+def test_iso_round_trip(day):
+    text = day.isoformat()
+    assert parse_date(text).iso() == text

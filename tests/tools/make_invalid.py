@@ -1,0 +1,106 @@
+"""Regenerate tests/data/invalid/ from tests/data/minimal.yaml, one defect per file.
+
+Each file starts with a comment line '# expect: LINE:COL: error: ...' holding the exact
+first message quizgen must print (after the file name). Run after changing messages, then
+review the diff: `python tests/tools/make_invalid.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "data"
+BASE = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+
+
+def sub(old: str, new: str, count: int = 1):
+    def apply(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new, count)
+    return apply
+
+
+CASES = {
+    "yaml-syntax-unclosed-quote": sub("title: The Camp David Accords, 1978", 'title: "The Camp David Accords, 1978'),
+    "yaml-syntax-bad-indent": sub("    publisher: quizgen test fixture", "   publisher: quizgen test fixture"),
+    "tab-indentation": sub("    publisher: quizgen test fixture", "\tpublisher: quizgen test fixture"),
+    "duplicate-key": sub("    publisher: quizgen test fixture", "    publisher: quizgen test fixture\n    publisher: another"),
+    "unknown-key-typo": sub("      - source: fixture-1978\n        quote: President Anwar Sadat of Egypt\n",
+                            "      - sorce: fixture-1978\n        quote: President Anwar Sadat of Egypt\n"),
+    "unknown-top-level-key": sub("format: 1", "format: 1\nauthor: me"),
+    "missing-format": sub("format: 1\n", ""),
+    "wrong-format-version": sub("format: 1", "format: 2"),
+    "missing-quote": sub("        quote: after twelve days of secret talks at Camp David\n", ""),
+    "no-citations": sub("    citations:\n      - source: fixture-1978\n        quote: Prime Minister Menachem Begin of Israel signed the Camp David Accords\n",
+                        "    citations: []\n"),
+    "wrong-type-aliases": sub("aliases: [Sadat]", "aliases: {short: Sadat}"),
+    "wrong-type-negated": sub("    object: accords\n    citations:", "    object: accords\n    negated: perhaps\n    citations:"),
+    "wrong-type-quantity-value": sub("value: 12", "value: twelve"),
+    "negative-quantity": sub("value: 12", "value: -12"),
+    "bad-entity-kind": sub("kind: country}\n  - {id: israel", "kind: nation}\n  - {id: israel"),
+    "bad-qualifier": sub("qualifier: exactly", "qualifier: roughly"),
+    "bad-id": sub("id: sadat-signed", "id: Sadat Signed"),
+    "bad-url": sub("    text_file: camp-david.txt", "    url: www.example.org/article\n    text_file: camp-david.txt"),
+    "impossible-date": sub("date: 1978-09-17", "date: 1978-02-30"),
+    "ambiguous-date": sub("date: 1978-09-17", "date: 17/09/1978"),
+    "impossible-month": sub("as_of: 1978-09\n    citations:\n      - source: fixture-1978\n        quote: President Anwar Sadat",
+                            "as_of: 1978-13\n    citations:\n      - source: fixture-1978\n        quote: President Anwar Sadat"),
+    "duplicate-entity-id": sub("  - {id: israel, name: Israel, kind: country}", "  - {id: egypt, name: Israel, kind: country}"),
+    "duplicate-fact-id": sub("id: begin-signed", "id: sadat-signed"),
+    "dangling-subject": sub("    subject: begin\n    object: accords", "    subject: begins\n    object: accords"),
+    "dangling-place": sub("place: white-house", "place: camp-david"),
+    "unknown-source": sub("      - source: fixture-1978\n        quote: Prime Minister Menachem Begin of Israel signed",
+                          "      - source: fixture-1979\n        quote: Prime Minister Menachem Begin of Israel signed"),
+    "unknown-relation": sub("relation: mediated\n    subject: carter", "relation: mediatd\n    subject: carter"),
+    "wrong-kind-object": sub("    subject: begin\n    object: accords", "    subject: begin\n    object: egypt"),
+    "missing-object": sub("    subject: begin\n    object: accords\n", "    subject: begin\n"),
+    "forbidden-field": sub("    role: Prime Minister\n", "    role: Prime Minister\n    object: accords\n"),
+    "quote-not-in-source": sub("quote: after twelve days of secret talks at Camp David", "quote: after thirteen days of secret talks at Camp David"),
+    "contradiction": sub("    subject: begin\n    object: accords\n", "    subject: begin\n    object: accords\n    negated: false\n",) ,
+    "empty-file": lambda text: "",
+    "bare-scalar": lambda text: "just some text\n",
+    "top-level-list": lambda text: "- format: 1\n- topic: x\n",
+    "python-object-tag": sub("title: The Camp David Accords, 1978", "title: !!python/object/apply:os.system ['echo pwned']"),
+    "unknown-relation-in-closure": sub("  - relation: mediated\n    kind: complete", "  - relation: witnessed\n    kind: complete"),
+    "closure-contradicted": sub("among: [carter, sadat, begin]", "among: [sadat, begin]"),
+    "unknown-template-placeholder": sub("closures:", "relations:\n  signed:\n    templates:\n      ask_subject: \"Who put their name to {document}?\"\nclosures:"),
+    "new-relation-without-shape": sub("closures:", "relations:\n  ratified:\n    label: ratified\nclosures:"),
+}
+
+# A contradiction needs a second, negated fact about the same pair.
+CASES["contradiction"] = sub(
+    "  - id: sadat-president\n",
+    "  - id: begin-did-not-sign\n    relation: signed\n    negated: true\n    subject: begin\n    object: accords\n"
+    "    citations:\n      - source: fixture-1978\n        quote: signed the Camp David Accords\n  - id: sadat-president\n")
+
+
+def main() -> int:
+    sys.path.insert(0, str(HERE.parent.parent / "src"))
+    from quizgen import pipeline
+    from quizgen.errors import QuizgenError
+
+    out = DATA / "invalid"
+    out.mkdir(exist_ok=True)
+    for old in out.glob("*.yaml"):
+        old.unlink()
+    for name, mutate in sorted(CASES.items()):
+        body = mutate(BASE)
+        path = out / f"{name}.yaml"
+        path.write_text("# expect: PENDING\n" + body, encoding="utf-8")
+        try:
+            pipeline.check_facts(path, DATA / "sources")
+        except QuizgenError as exc:
+            first = str(exc.problems[0])
+            prefix = f"{path}:"
+            expect = first[len(prefix):] if first.startswith(prefix) else first
+        else:
+            raise SystemExit(f"{name}: no error")
+        path.write_text(f"# expect: {expect}\n" + body, encoding="utf-8")
+        print(f"{name}: {expect}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
