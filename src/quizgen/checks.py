@@ -10,13 +10,14 @@ import difflib
 import re
 import string
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, Sequence
 
+from .errors import Location, Problem
 from .facts import Fact, FactSet
-from .errors import Problem
+from .questions import Question
 
 PLACEHOLDERS = frozenset(
-    {"subject", "object", "date", "place", "role_of", "as_of", "according_to", "measure", "unit"}
+    {"subject", "object", "date", "when", "place", "role_of", "as_of", "according_to", "measure", "unit"}
 )
 
 SHAPE_FIELDS = {
@@ -236,4 +237,53 @@ def check(facts: FactSet, known_families: Iterable[str] = ()) -> list[Problem]:
     for index, source in enumerate(file.sources):
         if source.id not in cited_sources:
             warn(("sources", index, "id"), f"source '{source.id}' is never cited", "cite it or remove it", "unused-source")
+    return problems
+
+
+def check_questions(questions: Sequence[Question]) -> list[Problem]:
+    """Post-generation checks; any problem here fails the build."""
+    problems: list[Problem] = []
+
+    def bad(question: Question, message: str) -> None:
+        problems.append(Problem(Location("questions", None, None), f"question {question.id}: {message}",
+                                "this is a bug in a generator or a template; please report it", "error",
+                                "bad-question"))
+
+    ids: dict[str, Question] = {}
+    prompts: dict[str, Question] = {}
+    for question in questions:
+        if question.id in ids:
+            bad(question, "duplicate id")
+        ids[question.id] = question
+        key = " ".join(question.prompt.split()).casefold()
+        if key in prompts and question.kind not in ("ordering", "matching"):
+            bad(question, f"same prompt as {prompts[key].id}: {question.prompt!r}")
+        prompts.setdefault(key, question)
+        if not question.citations:
+            bad(question, "cites no source")
+        if not question.prompt.strip() or not question.answer.strip():
+            bad(question, "empty prompt or answer")
+        if question.kind in ("multiple_choice", "true_false"):
+            right = [o for o in question.options if o.correct]
+            if len(right) != 1:
+                bad(question, f"has {len(right)} right options")
+            elif right[0].text != question.answer:
+                bad(question, "answer is not the right option")
+            if question.answer not in question.choices:
+                bad(question, "answer is not among the choices")
+            texts = [o.text.casefold() for o in question.options]
+            if len(set(texts)) != len(texts):
+                bad(question, "has duplicate options")
+            if len(question.options) < 2:
+                bad(question, "has fewer than two options")
+            if any(not o.why.strip() for o in question.options if not o.correct):
+                bad(question, "has a wrong option without a proof")
+        if question.kind == "short_answer" and question.answer not in question.accepted:
+            bad(question, "answer is not among the accepted answers")
+        if question.kind == "matching":
+            if len(question.pairs) < 2 or any(p.right not in question.choices for p in question.pairs):
+                bad(question, "matching pairs do not fit the choices")
+        if question.kind == "ordering":
+            if sorted(question.items) != sorted(question.choices) or len(question.items) < 3:
+                bad(question, "ordering items do not fit the choices")
     return problems

@@ -120,6 +120,69 @@ def stats(
             typer.echo(f"  {key.ljust(width)}  {count:>4}")
 
 
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for question order and option order.")]
+FamilyOpt = Annotated[Optional[list[str]], typer.Option("--family", help="Only this question family (repeatable).")]
+KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", help="Only this question kind (repeatable).")]
+
+
+def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    for value in values or ():
+        if value not in allowed:
+            typer.echo(f"Error: {option} '{value}' is not one of: {', '.join(allowed)}", err=True)
+            raise typer.Exit(2)
+    return tuple(values or ())
+
+
+@app.command()
+def questions(
+    facts: FactsArg = Path("facts.yaml"),
+    seed: SeedOpt = 1,
+    family: FamilyOpt = None,
+    kind: KindOpt = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Print the questions a fact file yields."""
+    from . import pipeline
+    from .generators import FAMILIES
+    from .questions import KINDS
+
+    families = _choices(family, FAMILIES, "--family")
+    kinds = _choices(kind, KINDS, "--kind")
+    if format not in ("text", "json"):
+        typer.echo(f"Error: --format '{format}' is not one of: text, json", err=True)
+        raise typer.Exit(2)
+    checked = _run(lambda: pipeline.check_facts(facts))
+    found = _run(lambda: pipeline.make_questions(checked.facts, seed, families, kinds))
+    if format == "json":
+        from .exporters.json_bank import dumps
+
+        typer.echo(dumps(pipeline.bank(checked.facts, seed, found)), nl=False)
+    else:
+        from .exporters.text import render
+
+        typer.echo(render(found), nl=False)
+
+
+@app.command()
+def build(
+    facts: FactsArg = Path("facts.yaml"),
+    out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("out"),
+    seed: SeedOpt = 1,
+    sources: SourcesOpt = None,
+) -> None:
+    """Check the fact file and write every output into OUT (questions.json, ...)."""
+    from . import pipeline
+
+    result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources))
+    _warn(result.warnings)
+    for note in result.notes:
+        typer.echo(note)
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.by_kind.items()))
+    typer.echo(f"{result.questions} questions ({kinds})")
+    for name in result.files:
+        typer.echo(f"wrote {out / name}")
+
+
 @app.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="Which schema: facts or questions.")] = "facts",

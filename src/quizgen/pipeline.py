@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from .errors import FactFileError, Problem
+if TYPE_CHECKING:
+    from .questions import QuestionBank
+
+from .errors import FactFileError, Location, Problem
 from .facts import FactSet
 
 
@@ -57,3 +60,70 @@ def stats(facts: FactSet) -> Stats:
     return Stats(dict(sorted(by_relation.items())), dict(sorted(by_family.items())),
                  {s.id: by_source.get(s.id, 0) for s in facts.file.sources},
                  dict(sorted(kinds.items())), len(facts.file.sources), len(facts.file.facts))
+
+
+def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kinds: Sequence[str] = ()) -> list:
+    """Generate, check and filter questions. Raises QuestionError if a post-generation check fails."""
+    from .checks import check_questions
+    from .errors import QuestionError
+    from .generators import generate
+
+    questions = generate(facts, seed, families or None)
+    problems = check_questions(questions)
+    if problems:
+        raise QuestionError(problems)
+    if kinds:
+        questions = [q for q in questions if q.kind in kinds]
+    return questions
+
+
+def bank(facts: FactSet, seed: int, questions: Sequence) -> "QuestionBank":
+    from .questions import QuestionBank
+
+    return QuestionBank(topic=facts.topic.id, title=facts.topic.title, input_sha256=facts.digest, seed=seed,
+                        questions=tuple(questions))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    files: tuple[str, ...]
+    questions: int
+    by_family: dict[str, int]
+    by_kind: dict[str, int]
+    warnings: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Sequence[str] | None = None,
+          sources_dir: str | Path | None = None, settings=None) -> BuildResult:
+    """Everything, in order: load, check, generate, check, export into a fresh folder, swap it in."""
+    from . import exporters
+    from .errors import ExportError
+    from .output import write_atomically
+
+    checked = check_facts(facts_path, sources_dir)
+    questions = make_questions(checked.facts, seed)
+    the_bank = bank(checked.facts, seed, questions)
+    settings = settings or exporters.Settings(seed=seed)
+    chosen = tuple(formats) if formats else exporters.DEFAULT
+    notes: list[str] = []
+
+    def produce(folder: Path) -> list[str]:
+        files: list[str] = []
+        for name in chosen:
+            try:
+                written = exporters.get(name)(the_bank, folder, settings)
+            except OSError as exc:
+                raise ExportError(Problem(Location(str(out)), f"{name} output failed: {exc.strerror or exc}",
+                                          "check free disk space and permissions")) from None
+            if isinstance(written, tuple):  # (files, notes)
+                written, extra = written
+                notes.extend(extra)
+            files.extend(written)
+        return files
+
+    protected = [Path(facts_path)] + ([Path(sources_dir)] if sources_dir else [])
+    files = write_atomically(Path(out), produce, protected)
+    return BuildResult(Path(out), tuple(files), len(questions), dict(Counter(q.family for q in questions)),
+                       dict(Counter(q.kind for q in questions)), checked.warnings, tuple(notes))

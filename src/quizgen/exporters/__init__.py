@@ -1,0 +1,42 @@
+"""Exporters: one module per output format, registered here.
+
+An exporter is ``export(bank, folder, settings)``: it receives the question bank
+(never facts or YAML) and writes its files into ``folder``, which the pipeline
+later swaps into place as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Protocol
+
+from ..questions import QuestionBank
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = 1
+    versions: int = 2
+    count: int = 20
+    paper: str = "a4"
+    title: str | None = None
+    families: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    changed_at: str | None = None  # path of the Anki state file, if any
+
+
+class Exporter(Protocol):
+    def __call__(self, bank: QuestionBank, folder: Path, settings: Settings) -> list[str]: ...
+
+
+# name -> module holding `export`; imported only when used (some pull in heavy libraries).
+REGISTRY: dict[str, str] = {
+    "json": "quizgen.exporters.json_bank",
+}
+DEFAULT = ("json",)
+
+
+def get(name: str) -> Exporter:
+    return import_module(REGISTRY[name]).export  # type: ignore[no-any-return]

@@ -1,0 +1,233 @@
+"""Questions about binary relations (X signed D, X backs S, X mediated E), for any family."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable
+
+from ..dates import MONTHS, PartialDate
+from ..facts import Fact, RelationKind
+from ..questions import Option, Pair, Question
+from .common import FALSE, TRUE, Context, pick, sentences, with_details
+
+MATCH_SIZE = 5
+
+
+def date_forms(date: PartialDate) -> list[str]:
+    forms = [date.human(), date.iso()]
+    if date.day is not None and date.month is not None:
+        forms.append(f"{MONTHS[date.month - 1]} {date.day}, {date.year}")
+    return forms
+
+
+def _relation_facts(ctx: Context, family: str) -> dict[str, tuple[RelationKind, list[Fact]]]:
+    result: dict[str, tuple[RelationKind, list[Fact]]] = {}
+    for name, kind in sorted(ctx.facts.relation_kinds.items()):
+        if kind.family == family and kind.shape == "binary":
+            facts = [f for f in ctx.facts.file.facts if f.relation == name]
+            if facts:
+                result[name] = (kind, facts)
+    return result
+
+
+def _candidates(ctx: Context, like: str, relation: str, exclude: str) -> list[str]:
+    """Entities of the same kind as ``like``: those already in the relation first, then the rest."""
+    kind = ctx.facts.entities[like].kind
+    involved = {e for (rel, s, o) in ctx.positive if rel == relation for e in (s, o)}
+    involved |= {e for (rel, s, o) in ctx.negated if rel == relation for e in (s, o)}
+    pool = [e.id for e in ctx.facts.file.entities if e.kind == kind and e.id != exclude]
+    return sorted(pool, key=lambda e: (e not in involved, ctx.name(e)))
+
+
+def binary_questions(ctx: Context, family: str) -> list[Question]:
+    questions: list[Question] = []
+    for relation, (kind, facts) in _relation_facts(ctx, family).items():
+        t = kind.templates
+        true_statements = 0
+        false_statements: list[Question] = []
+        # One "which of these ..." question per object (the same prompt twice would be a duplicate):
+        # the fact with the most provable distractors asks it, ties going to the smaller fact id.
+        per_object: dict[tuple[str, str], tuple[int, str, Callable[[], Question]]] = {}
+
+        def offer(key: tuple[str, str], fact: Fact, distractors: int, build: Callable[[], Question]) -> None:
+            score = (-distractors, fact.id)
+            if key not in per_object or score < per_object[key][:2]:
+                per_object[key] = (*score, build)
+        for fact in facts:
+            if not ctx.usable(fact) and not fact.according_to:
+                continue
+            values = ctx.values(fact)
+            attribution = fact.according_to
+            subject, obj = fact.subject, fact.object
+            assert obj is not None
+            support = ctx.render(t.get("statement", "{subject} " + kind.label + " {object}."), values) or ""
+            if fact.negated:
+                negated_text = ctx.render(t.get("negated_statement", ""), values) or support
+                # Which of these did not X O?  (the others provably did)
+                if "ask_not_subject" in t:
+                    wrong = [(ctx.name(c), ctx.render(t.get("statement", ""), {**values, "subject": ctx.phrase(c)}) or "")
+                             for c in _candidates(ctx, subject, relation, subject) if ctx.holds(relation, c, obj)]
+                    wrong = pick(wrong, ctx.name(subject))
+                    prompt = ctx.render(t["ask_not_subject"], values, attribution)
+                    if wrong and prompt:
+                        offer(("ask_not_subject", obj), fact, len(wrong), partial(
+                            ctx.multiple_choice, family=family, template="ask_not_subject", prompt=prompt,
+                            answer=(ctx.name(subject), negated_text), wrong=wrong, explanation=negated_text,
+                            facts=[fact]))
+                prompt = ctx.render(t.get("statement", ""), values, attribution)
+                if prompt:
+                    false_statements.append(ctx.question(
+                        family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
+                        explanation=negated_text, facts=[fact], variant="negated",
+                        options=_true_false(FALSE, negated_text)))
+                continue
+
+            details = []
+            if fact.date:
+                details.append(fact.date.human())
+            if fact.place:
+                details.append(ctx.name(fact.place))
+            explanation = with_details(support, details)
+            if attribution:
+                explanation = f"According to {attribution}: {explanation}"
+
+            # Which of these X'd O?
+            if "ask_subject" in t:
+                wrong = pick(((ctx.name(c), why) for c in _candidates(ctx, subject, relation, subject)
+                              if (why := ctx.proves_not(relation, c, obj))), ctx.name(subject))
+                prompt = ctx.render(t["ask_subject"], values, attribution)
+                if wrong and prompt:
+                    offer(("ask_subject", obj), fact, len(wrong), partial(
+                        ctx.multiple_choice, family=family, template="ask_subject", prompt=prompt,
+                        answer=(ctx.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact]))
+            # What did S X?
+            if "ask_object" in t:
+                wrong = pick(((ctx.name(c), why) for c in _candidates(ctx, obj, relation, obj)
+                              if (why := ctx.proves_not(relation, subject, c))), ctx.name(obj))
+                prompt = ctx.render(t["ask_object"], values, attribution)
+                if prompt and wrong:
+                    questions.append(ctx.multiple_choice(
+                        family=family, template="ask_object", prompt=prompt, answer=(ctx.name(obj), support),
+                        wrong=wrong, explanation=explanation, facts=[fact]))
+                elif prompt and len(ctx.objects_of[(relation, subject)]) == 1 and _object_unique(ctx, relation, subject):
+                    questions.append(ctx.question(
+                        family=family, kind="short_answer", template="ask_object", prompt=prompt,
+                        answer=ctx.name(obj), accepted=ctx.aliases(obj), explanation=explanation, facts=[fact]))
+            # When / where?
+            for key, value, accepted in (("ask_date", fact.date, date_forms(fact.date) if fact.date else []),
+                                         ("ask_place", fact.place, ctx.aliases(fact.place) if fact.place else [])):
+                prompt = ctx.render(t[key], values, attribution) if key in t and value else None
+                if prompt:
+                    questions.append(ctx.question(
+                        family=family, kind="short_answer", template=key, prompt=prompt, answer=accepted[0],
+                        accepted=accepted, explanation=explanation, facts=[fact]))
+            # True or false?
+            prompt = ctx.render(t.get("statement", ""), values, attribution)
+            if prompt:
+                true_statements += 1
+                questions.append(ctx.question(
+                    family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
+                    explanation=explanation, facts=[fact], options=_true_false(TRUE, support)))
+
+        questions.extend(build() for _, _, build in (per_object[k] for k in sorted(per_object)))
+        questions.extend(false_statements)
+        questions.extend(_proven_false_statements(ctx, family, relation, kind, facts,
+                                                  true_statements - len(false_statements)))
+        if "match" in t:
+            questions.extend(_matching(ctx, family, relation, kind, facts))
+    return questions
+
+
+def even_groups(items: list, size: int) -> list[list]:
+    """Split into the fewest groups of at most ``size``, as even as possible (7 -> 4 + 3)."""
+    count = -(-len(items) // size)
+    return [items[i::count] for i in range(count)]
+
+
+def _true_false(answer: str, why: str) -> tuple[Option, Option]:
+    """True/false options in fixed order: True first, as on every printed test."""
+    return (Option(text=TRUE, correct=answer == TRUE, why=why), Option(text=FALSE, correct=answer == FALSE, why=why))
+
+
+def _object_unique(ctx: Context, relation: str, subject: str) -> bool:
+    """True when a closure says the subject's objects are all listed (so a short answer is unambiguous)."""
+    for closure in ctx.closures.get(relation, ()):
+        in_scope = closure.among == "all" or subject in closure.among
+        if closure.kind == "functional" and in_scope:
+            return True
+        if closure.kind == "complete" and closure.subject == subject:
+            return True
+    return False
+
+
+def _proven_false_statements(ctx: Context, family: str, relation: str, kind: RelationKind, facts: list[Fact],
+                             needed: int) -> list[Question]:
+    """False statements built only from pairs the fact set proves false, to balance the true ones."""
+    if needed <= 0 or "statement" not in kind.templates:
+        return []
+    by_object: dict[str, Fact] = {}
+    for fact in facts:
+        if not fact.negated and ctx.usable(fact) and fact.object and fact.object not in by_object and not fact.according_to:
+            by_object[fact.object] = fact
+    candidates = []
+    for obj, anchor in sorted(by_object.items()):
+        for subject in _candidates(ctx, anchor.subject, relation, anchor.subject):
+            if (relation, subject, obj) in ctx.negated:
+                continue  # already asked from its own fact
+            why = ctx.proves_not(relation, subject, obj)
+            if why:
+                candidates.append((subject, obj, anchor, why))
+    if not candidates:
+        return []
+    step = max(1, len(candidates) // needed)
+    chosen = candidates[::step][:needed]
+    result = []
+    for subject, obj, anchor, why in chosen:
+        values = {**ctx.values(anchor), "subject": ctx.phrase(subject)}
+        prompt = ctx.render(kind.templates["statement"], values)
+        if not prompt:
+            continue
+        support = [anchor]
+        if subject_fact := next((f for (r, s, o), fs in ctx.positive.items() if r == relation and s == subject
+                                 for f in fs), None):
+            support.append(subject_fact)
+        result.append(ctx.question(
+            family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
+            explanation=f"False: {why}", facts=support, variant=f"false:{subject}:{obj}",
+            options=_true_false(FALSE, why)))
+    return result
+
+
+def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, facts: list[Fact]) -> list[Question]:
+    """Match subjects to objects; only subjects with one object that the fact set pins down."""
+    chosen: list[Fact] = []
+    seen: set[str] = set()
+    for fact in sorted(facts, key=lambda f: f.id):
+        if fact.negated or not ctx.usable(fact) or fact.subject in seen or fact.object is None:
+            continue
+        if len(ctx.objects_of[(relation, fact.subject)]) != 1 or not _object_unique(ctx, relation, fact.subject):
+            continue
+        seen.add(fact.subject)
+        chosen.append(fact)
+    objects = {f.object for f in chosen}
+    if len(chosen) < 3 or len(objects) < 2:
+        return []
+    result = []
+    for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
+        ctx.rng.shuffle(group)
+        pairs = [Pair(left=ctx.name(f.subject), right=ctx.name(f.object)) for f in group]
+        right = sorted({p.right for p in pairs})
+        ctx.rng.shuffle(right)
+        prompt = kind.templates["match"]
+        if len({p.right for p in pairs}) < len(pairs):
+            prompt += " An answer may be used more than once."
+        answer = "; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left))
+        attributions = sorted({f.according_to for f in group if f.according_to})
+        explanation = sentences(ctx.render(kind.templates.get("statement", ""), ctx.values(f)) or ""
+                                for f in sorted(group, key=lambda f: ctx.name(f.subject)))
+        if attributions:
+            explanation += f" (according to {', '.join(attributions)} for some)"
+        result.append(ctx.question(
+            family=family, kind="matching", template="match", prompt=prompt, answer=answer, explanation=explanation,
+            facts=sorted(group, key=lambda f: f.id), variant=str(number), pairs=pairs, choices=right))
+    return result

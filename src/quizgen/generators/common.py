@@ -1,0 +1,256 @@
+"""What every generator shares: proofs of wrongness, wording, options, citations.
+
+Generators are pure: they read the fact set and an injected ``random.Random`` and
+return questions. Randomness only orders things; which questions exist and which
+distractors they use never depends on the seed.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..dates import PartialDate
+from ..facts import Closure, Fact, FactSet, RelationKind
+from ..ids import question_id
+from ..questions import Option, Pair, Question, QuestionCitation
+
+MAX_DISTRACTORS = 3
+TRUE, FALSE = "True", "False"
+
+QUALIFIERS = {
+    "exactly": "",
+    "about": "about ",
+    "more_than": "more than ",
+    "at_least": "at least ",
+    "fewer_than": "fewer than ",
+    "up_to": "up to ",
+}
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def decapitalise(text: str) -> str:
+    """Lower-case the first letter of a question so it can follow 'According to X, '."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def when(date: PartialDate) -> str:
+    """'on 13 January 2020', 'in January 2020', 'in 2020'."""
+    return f"on {date.human()}" if date.precision == "day" else f"in {date.human()}"
+
+
+def sentences(parts: Iterable[str]) -> str:
+    """Join sentences with spaces, each ending in one full stop."""
+    return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts if p)
+
+
+def with_details(sentence: str, details: Sequence[str]) -> str:
+    """'X signed D.' + (date, place) -> 'X signed D (13 January 2020, Moscow).'"""
+    if not details:
+        return sentence
+    return f"{sentence.rstrip('.')} ({', '.join(details)})."
+
+
+def format_number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_quantity(value: float, unit: str, qualifier: str) -> str:
+    return f"{QUALIFIERS[qualifier]}{format_number(value)} {unit}".strip()
+
+
+@dataclass
+class Context:
+    """A fact set prepared for generation: indexes, proofs, and the seeded generator."""
+
+    facts: FactSet
+    rng: random.Random
+    _positions: dict[int, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.positive: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
+        self.contested: set[tuple[str, str, str]] = set()
+        self.negated: dict[tuple[str, str, str], Fact] = {}
+        self.objects_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.closures: dict[str, list[Closure]] = defaultdict(list)
+        for fact in self.facts.file.facts:
+            kind = self.facts.kind_of(fact)
+            if kind.shape != "binary" or fact.object is None:
+                continue
+            key = (fact.relation, fact.subject, fact.object)
+            if fact.negated:
+                if not fact.disputed:
+                    self.negated[key] = fact
+            elif fact.disputed:
+                self.contested.add(key)
+            else:
+                self.positive[key].append(fact)
+                self.objects_of[(fact.relation, fact.subject)].add(fact.object)
+        for closure in self.facts.file.closures:
+            self.closures[closure.relation].append(closure)
+
+    # -- wording ---------------------------------------------------------------
+    def name(self, entity_id: str) -> str:
+        return self.facts.entities[entity_id].name
+
+    def phrase(self, entity_id: str) -> str:
+        return self.facts.entities[entity_id].phrase
+
+    def role_of(self, fact: Fact) -> str:
+        role = fact.role or ""
+        return f"{role} of {self.phrase(fact.of)}" if fact.of else role
+
+    def month(self, fact: Fact) -> str:
+        date = self.facts.as_of(fact)
+        return PartialDate(date.year, date.month).human()
+
+    def values(self, fact: Fact) -> dict[str, str]:
+        """Placeholder values for a fact's templates (phrases, not names: they stand inside sentences)."""
+        values = {
+            "subject": self.phrase(fact.subject),
+            "object": self.phrase(fact.object) if fact.object else "",
+            "date": fact.date.human() if fact.date else "",
+            "when": when(fact.date) if fact.date else "",
+            "place": self.phrase(fact.place) if fact.place else "",
+            "role_of": self.role_of(fact),
+            "as_of": self.month(fact),
+            "according_to": fact.according_to or "",
+            "measure": fact.quantity.measure if fact.quantity else "",
+            "unit": fact.quantity.unit if fact.quantity else "",
+        }
+        return values
+
+    def template(self, kind: RelationKind, key: str) -> str | None:
+        return kind.templates.get(key)
+
+    def render(self, template: str, values: dict[str, str], attribution: str | None = None) -> str | None:
+        """Fill a template; None when it needs a value the fact does not have."""
+        needed = [f for _, f, _, _ in string.Formatter().parse(template) if f]
+        if any(not values.get(name) for name in needed):
+            return None
+        if attribution:
+            # lower-case the template's own first word ("Which" -> "which"), never a filled-in name
+            if not template.startswith("{"):
+                template = decapitalise(template)
+            return f"According to {attribution}, {template.format_map(values)}"
+        return capitalise(template.format_map(values))
+
+    # -- proofs ------------------------------------------------------------------
+    def holds(self, relation: str, subject: str, obj: str) -> bool:
+        return (relation, subject, obj) in self.positive
+
+    def proves_not(self, relation: str, subject: str, obj: str) -> str | None:
+        """Why the fact set proves 'subject relation obj' false, or None if it does not."""
+        key = (relation, subject, obj)
+        if key in self.positive or key in self.contested:
+            return None
+        kind = self.facts.relation_kinds[relation]
+        if key in self.negated:
+            fact = self.negated[key]
+            text = self.render(kind.templates.get("negated_statement", ""), self.values(fact))
+            return text or f"{self.name(subject)} did not {kind.label} {self.name(obj)}."
+        for closure in self.closures.get(relation, ()):
+            in_scope = closure.among == "all" or subject in closure.among
+            if closure.kind == "complete" and closure.object == obj and in_scope:
+                return closure.reason
+            if closure.kind == "complete" and closure.subject == subject and (
+                    closure.among == "all" or obj in closure.among):
+                return closure.reason
+            if closure.kind == "functional" and in_scope:
+                others = sorted(self.objects_of.get((relation, subject), ()))
+                if others and obj not in others:
+                    return f"{self.name(subject)} {kind.label} {self.name(others[0])}; {decapitalise(closure.reason)}"
+        return None
+
+    # -- citations ---------------------------------------------------------------
+    def citations(self, facts: Iterable[Fact]) -> tuple[QuestionCitation, ...]:
+        seen: set[tuple[str, str]] = set()
+        result = []
+        for fact in facts:
+            for citation in fact.citations:
+                key = (citation.source, citation.quote)
+                if key in seen:
+                    continue
+                seen.add(key)
+                source = self.facts.sources[citation.source]
+                result.append(QuestionCitation(source=source.id, publisher=source.publisher, title=source.title,
+                                               published=source.published.iso(), url=source.url,
+                                               quote=citation.quote))
+        return tuple(result)
+
+    # -- options -----------------------------------------------------------------
+    def position(self, count: int) -> int:
+        """Where the right answer goes: each position used equally often, in a seeded order."""
+        queue = self._positions.setdefault(count, [])
+        if not queue:
+            queue.extend(self.rng.sample(range(count), count))
+        return queue.pop()
+
+    def options(self, answer: tuple[str, str], distractors: Sequence[tuple[str, str]]) -> tuple[Option, ...]:
+        wrong = [Option(text=t, correct=False, why=w) for t, w in distractors]
+        self.rng.shuffle(wrong)
+        right = Option(text=answer[0], correct=True, why=answer[1])
+        wrong.insert(self.position(len(wrong) + 1), right)
+        return tuple(wrong)
+
+    def tags(self, family: str, kind: str) -> tuple[str, ...]:
+        return (f"quizgen::{self.facts.topic.id}", f"family::{family}", f"kind::{kind}")
+
+    # -- builders ----------------------------------------------------------------
+    def question(self, *, family: str, kind: str, template: str, prompt: str, answer: str, explanation: str,
+                 facts: Sequence[Fact], variant: str = "", options: tuple[Option, ...] = (),
+                 accepted: Sequence[str] = (), pairs: Sequence[Pair] = (), items: Sequence[str] = (),
+                 choices: Sequence[str] | None = None) -> Question:
+        as_of = max((self.facts.as_of(f) for f in facts), key=PartialDate.sort_key)
+        return Question(
+            id=question_id(family, template, [f.id for f in facts], variant),
+            family=family, kind=kind, template=template, prompt=prompt, answer=answer,
+            choices=tuple(choices) if choices is not None else tuple(o.text for o in options),
+            options=options, accepted=tuple(dict.fromkeys(accepted)), pairs=tuple(pairs), items=tuple(items),
+            explanation=explanation, citations=self.citations(facts), facts=tuple(f.id for f in facts),
+            tags=self.tags(family, kind), as_of=as_of.iso(),
+        )
+
+    def multiple_choice(self, *, family: str, template: str, prompt: str, answer: tuple[str, str],
+                        wrong: Sequence[tuple[str, str]], explanation: str, facts: Sequence[Fact],
+                        variant: str = "") -> Question:
+        """A multiple-choice question; ``answer`` and each of ``wrong`` are (text, why)."""
+        return self.question(family=family, kind="multiple_choice", template=template, prompt=prompt,
+                             answer=answer[0], explanation=explanation, facts=facts, variant=variant,
+                             options=self.options(answer, wrong))
+
+    def aliases(self, entity_id: str) -> list[str]:
+        entity = self.facts.entities[entity_id]
+        return [entity.name, *entity.aliases]
+
+    def usable(self, fact: Fact) -> bool:
+        return not fact.disputed
+
+
+def pick(candidates: Iterable[tuple[str, str]], answer: str, limit: int = MAX_DISTRACTORS) -> list[tuple[str, str]]:
+    """Up to ``limit`` distractors, unique by text and never equal to the answer, in the given order."""
+    chosen: list[tuple[str, str]] = []
+    seen = {answer.casefold()}
+    for text, why in candidates:
+        if text.casefold() in seen:
+            continue
+        seen.add(text.casefold())
+        chosen.append((text, why))
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def by_closeness(values: Iterable[str], anchor: str) -> list[str]:
+    """A stable order that puts same-length, similar-looking texts first (plausible, not giving away)."""
+    return sorted(set(values), key=lambda v: (abs(len(v) - len(anchor)), v))

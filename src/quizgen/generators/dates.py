@@ -1,0 +1,136 @@
+"""Key dates: when did E happen, what happened on T, put events in order, which came first."""
+
+from __future__ import annotations
+
+from ..dates import PartialDate, shift_days, shift_months
+from ..facts import Fact
+from ..questions import Question
+from .binary import _true_false, date_forms
+from .common import FALSE, TRUE, Context, pick, sentences, when
+
+FAMILY = "dates"
+ORDER_SIZE = 4
+
+
+def disjoint(a: PartialDate, b: PartialDate) -> bool:
+    """True when the two dates cannot be the same day, whatever their precision."""
+    if a.year != b.year:
+        return True
+    if a.month is None or b.month is None:
+        return False
+    if a.month != b.month:
+        return True
+    if a.day is None or b.day is None:
+        return False
+    return a.day != b.day
+
+
+def nearby(date: PartialDate) -> list[PartialDate]:
+    if date.precision == "day":
+        return [shift_days(date, d) for d in (1, -1, 2, -2, 7, -7)]
+    if date.precision == "month":
+        return [shift_months(date, m) for m in (1, -1, 2, -2, 12)]
+    return [PartialDate(date.year + y) for y in (1, -1, 2, -2, 5)]
+
+
+def generate(ctx: Context) -> list[Question]:
+    questions: list[Question] = []
+    events = [f for f in ctx.facts.file.facts
+              if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "event"
+              and ctx.usable(f) and f.date is not None]
+
+    def label(fact: Fact) -> str:
+        """How the event reads as an option or ordering item."""
+        kind = ctx.facts.kind_of(fact)
+        if "item" in kind.templates:
+            return ctx.render(kind.templates["item"], ctx.values(fact)) or ctx.name(fact.subject)
+        return ctx.name(fact.subject)
+
+    def sentence(fact: Fact) -> str:
+        t = ctx.facts.kind_of(fact).templates
+        return ctx.render(t.get("statement", "{subject} on {date}."), ctx.values(fact)) or label(fact)
+
+    timeline = sorted({f.date for f in events if f.date}, key=PartialDate.sort_key)
+    for fact in events:
+        assert fact.date is not None
+        kind = ctx.facts.kind_of(fact)
+        t = kind.templates
+        values = ctx.values(fact)
+        explanation = sentence(fact)
+        one_date = f"{explanation} An event has one date."
+        # When?  Other dates of the timeline first (plausible), then nearby ones.
+        if "ask_date" in t and (prompt := ctx.render(t["ask_date"], values, fact.according_to)):
+            same = [d for d in timeline if d.precision == fact.date.precision and d != fact.date]
+            same.sort(key=lambda d: abs(_days(d) - _days(fact.date)))
+            candidates = same[:2] + nearby(fact.date) + same[2:]
+            wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
+            if len(wrong) >= 2:
+                questions.append(ctx.multiple_choice(
+                    family=FAMILY, template="ask_date", prompt=prompt, answer=(fact.date.human(), explanation),
+                    wrong=wrong, explanation=explanation, facts=[fact]))
+            else:
+                questions.append(ctx.question(
+                    family=FAMILY, kind="short_answer", template="ask_date", prompt=prompt,
+                    answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact]))
+        # What happened on T?  Events of the same kind whose dates cannot be T.
+        if "ask_event" in t and (prompt := ctx.render(t["ask_event"], values, fact.according_to)):
+            same_date = [f for f in events if f.relation == fact.relation and f.id != fact.id
+                         and not disjoint(f.date, fact.date)]
+            if not same_date:
+                others = sorted((f for f in events if f.relation == fact.relation and disjoint(f.date, fact.date)),
+                                key=lambda f: (abs(_days(f.date) - _days(fact.date)), f.id))
+                wrong = pick(((label(f), sentence(f)) for f in others), label(fact))
+                if wrong:
+                    questions.append(ctx.multiple_choice(
+                        family=FAMILY, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
+                        wrong=wrong, explanation=explanation, facts=[fact]))
+        # True or false, with a proven-wrong date for the false one.
+        if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
+            questions.append(ctx.question(
+                family=FAMILY, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
+                explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
+            wrong_date = next(d for d in nearby(fact.date) if disjoint(d, fact.date))
+            false_prompt = ctx.render(t["statement"], {**values, "date": wrong_date.human(), "when": when(wrong_date)}, fact.according_to)
+            if false_prompt:
+                questions.append(ctx.question(
+                    family=FAMILY, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
+                    explanation=f"False: {one_date}", facts=[fact], variant=f"false:{wrong_date.iso()}",
+                    options=_true_false(FALSE, one_date)))
+
+    # Ordering and "which came first", from events whose dates are pairwise distinct.
+    ordered: list[Fact] = []
+    for fact in sorted(events, key=lambda f: (f.date.sort_key(), f.id)):
+        if all(disjoint(fact.date, other.date) for other in ordered):
+            ordered.append(fact)
+    groups = len(ordered) // ORDER_SIZE
+    for number in range(groups):
+        group = ordered[number::groups][:ORDER_SIZE]
+        items = [label(f) for f in group]
+        if len(set(items)) < len(items):
+            continue
+        shown = list(items)
+        while shown == items:
+            ctx.rng.shuffle(shown)
+        instruction = ctx.facts.kind_of(group[0]).templates.get("order", "Put these events in order, earliest first.")
+        explanation = sentences(f"{label(f)}: {f.date.human()}" for f in group)
+        questions.append(ctx.question(
+            family=FAMILY, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
+            explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
+            choices=shown))
+        first_prompt = ctx.facts.kind_of(group[0]).templates.get("first")
+        if first_prompt:
+            wrong = [(label(f), f"{label(f)}: {f.date.human()}, later than {group[0].date.human()}.") for f in group[1:]]
+            questions.append(ctx.multiple_choice(
+                family=FAMILY, template="first", prompt=either(first_prompt, sorted(items)),
+                answer=(items[0], f"{items[0]}: {group[0].date.human()}"), wrong=wrong, explanation=explanation,
+                facts=sorted(group, key=lambda f: f.id), variant=str(number)))
+    return questions
+
+
+def either(question: str, items: list[str]) -> str:
+    """'Which of these happened first?' -> 'Which of these happened first: A, B, C or D?'"""
+    return f"{question.rstrip('?')}: {', '.join(items[:-1])} or {items[-1]}?"
+
+
+def _days(date: PartialDate) -> int:
+    return date.year * 372 + (date.month or 1) * 31 + (date.day or 1)

@@ -1,0 +1,52 @@
+"""Figures: what number did a source give for a measure (killed, displaced, hours of talks)."""
+
+from __future__ import annotations
+
+from ..questions import Question
+from .common import Context, format_number, format_quantity, pick
+
+FAMILY = "figures"
+FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
+
+
+def nice(value: float) -> float:
+    """Round to two significant figures so a distractor looks like a reported number."""
+    if value >= 100:
+        digits = len(str(int(value))) - 2
+        return round(value, -digits)
+    if value >= 1:
+        return float(round(value))
+    return round(value, 1)
+
+
+def generate(ctx: Context) -> list[Question]:
+    questions: list[Question] = []
+    facts = sorted((f for f in ctx.facts.file.facts
+                    if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "quantity"
+                    and ctx.usable(f) and f.quantity is not None), key=lambda f: f.id)
+    for index, fact in enumerate(facts):
+        q = fact.quantity
+        assert q is not None
+        t = ctx.facts.kind_of(fact).templates
+        key = "ask_value" if fact.according_to else "ask_value_unattributed"
+        if key not in t or not (prompt := ctx.render(t[key], ctx.values(fact))):
+            continue
+        answer = format_quantity(q.value, q.unit, q.qualifier)
+        who = fact.according_to or "the sources"
+        explanation = f"{who[:1].upper() + who[1:]} gave the figure as {answer} ({q.measure})."
+        why = f"{explanation} One figure was given for this measure."
+        values = [nice(q.value * f) for f in FACTORS]
+        whole = float(q.value).is_integer()
+        values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))]
+        wrong = pick(((format_quantity(v, q.unit, q.qualifier), why) for v in values), answer)
+        if index % 2 == 0 and len(wrong) >= 2:
+            questions.append(ctx.multiple_choice(
+                family=FAMILY, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
+                explanation=explanation, facts=[fact]))
+        else:
+            number = format_number(q.value)
+            accepted = [answer, number, f"{number} {q.unit}", number.replace(",", "")]
+            questions.append(ctx.question(
+                family=FAMILY, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
+                explanation=explanation, facts=[fact]))
+    return questions

@@ -1,0 +1,106 @@
+"""Who is who: posts people held (and binary relations of the family, such as 'mediated')."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..facts import Fact
+from ..questions import Pair, Question
+from .binary import MATCH_SIZE, _true_false, binary_questions, even_groups
+from .common import FALSE, TRUE, Context, pick, sentences
+
+FAMILY = "roles"
+
+
+def generate(ctx: Context) -> list[Question]:
+    questions = binary_questions(ctx, FAMILY)
+    role_facts = [f for f in ctx.facts.file.facts
+                  if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "role" and ctx.usable(f)]
+    by_month: dict[tuple, list[Fact]] = defaultdict(list)
+    for fact in role_facts:
+        by_month[ctx.facts.as_of(fact).month_key()].append(fact)
+
+    def post(fact: Fact) -> str:
+        return ctx.role_of(fact)
+
+    def sentence(fact: Fact) -> str:
+        t = ctx.facts.kind_of(fact).templates
+        return ctx.render(t.get("statement", "In {as_of}, {subject} was {role_of}."), ctx.values(fact)) or ""
+
+    for fact in role_facts:
+        kind = ctx.facts.kind_of(fact)
+        t = kind.templates
+        values = ctx.values(fact)
+        peers = [f for f in by_month[ctx.facts.as_of(fact).month_key()] if f.subject != fact.subject]
+        own_posts = {post(f).casefold() for f in by_month[ctx.facts.as_of(fact).month_key()] if f.subject == fact.subject}
+        explanation = sentence(fact)
+        # Which post did P hold?  Another's post is proven not P's: a post has one holder at a time.
+        if "ask_role" in t and (prompt := ctx.render(t["ask_role"], values, fact.according_to)):
+            wrong = pick(((capital(post(f)), f"{sentence(f)} A post has one holder at a time.")
+                          for f in sorted(peers, key=lambda f: f.id) if post(f).casefold() not in own_posts),
+                         capital(post(fact)))
+            if wrong:
+                questions.append(ctx.multiple_choice(
+                    family=FAMILY, template="ask_role", prompt=prompt, answer=(capital(post(fact)), explanation),
+                    wrong=wrong, explanation=explanation, facts=[fact]))
+        # Who held post R?  Anyone else is proven not to.
+        if "ask_holder" in t and (prompt := ctx.render(t["ask_holder"], values, fact.according_to)):
+            wrong = pick(((ctx.name(f.subject), f"{explanation} A post has one holder at a time.")
+                          for f in sorted(peers, key=lambda f: (ctx.facts.entities[f.subject].kind, f.id))
+                          if post(f).casefold() != post(fact).casefold()), ctx.name(fact.subject))
+            if wrong:
+                questions.append(ctx.multiple_choice(
+                    family=FAMILY, template="ask_holder", prompt=prompt, answer=(ctx.name(fact.subject), explanation),
+                    wrong=wrong, explanation=explanation, facts=[fact]))
+            else:
+                questions.append(ctx.question(
+                    family=FAMILY, kind="short_answer", template="ask_holder", prompt=prompt,
+                    answer=ctx.name(fact.subject), accepted=ctx.aliases(fact.subject), explanation=explanation,
+                    facts=[fact]))
+        # True or false: the fact itself, and the same post given to a peer (proven false).
+        if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
+            questions.append(ctx.question(
+                family=FAMILY, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
+                explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
+            eligible = [f for f in sorted(peers, key=lambda f: f.id)
+                        if post(f).casefold() != post(fact).casefold()
+                        and post(fact).casefold() not in {post(g).casefold() for g in peers if g.subject == f.subject}]
+            # the next peer after this fact in id order, so each person appears in about one false statement
+            later = [f for f in eligible if f.id > fact.id]
+            other = (later or eligible or [None])[0]
+            if other is not None:
+                false_prompt = ctx.render(t["statement"], {**values, "subject": ctx.phrase(other.subject)})
+                why = f"{explanation} {sentence(other)}"
+                if false_prompt:
+                    questions.append(ctx.question(
+                        family=FAMILY, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
+                        explanation=f"False: {why}", facts=[fact, other], variant=f"false:{other.subject}",
+                        options=_true_false(FALSE, why)))
+
+    # Match people to posts, month by month.
+    for month, facts in sorted(by_month.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        chosen, seen = [], set()
+        for fact in sorted(facts, key=lambda f: f.id):
+            if fact.subject in seen or "match" not in ctx.facts.kind_of(fact).templates:
+                continue
+            seen.add(fact.subject)
+            chosen.append(fact)
+        if len(chosen) < 3:
+            continue
+        for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
+            ctx.rng.shuffle(group)
+            pairs = [Pair(left=ctx.name(f.subject), right=capital(post(f))) for f in group]
+            right = sorted({p.right for p in pairs})
+            ctx.rng.shuffle(right)
+            kind = ctx.facts.kind_of(group[0])
+            month_text = ctx.month(group[0])
+            questions.append(ctx.question(
+                family=FAMILY, kind="matching", template="match",
+                prompt=f"{kind.templates['match']} ({month_text})", answer="; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left)),
+                explanation=sentences(sentence(f) for f in sorted(group, key=lambda f: ctx.name(f.subject))), facts=sorted(group, key=lambda f: f.id),
+                variant=f"{month_text}:{number}", pairs=pairs, choices=right))
+    return questions
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,67 @@
+"""The question model: what every exporter consumes. Plain text only, no markup."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["multiple_choice", "true_false", "short_answer", "matching", "ordering"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuestionCitation(Model):
+    source: str
+    publisher: str
+    title: str
+    published: str
+    url: str | None = None
+    quote: str
+
+
+class Option(Model):
+    """One choice of a multiple-choice or true/false question."""
+
+    text: str
+    correct: bool
+    why: str = Field(description="For the right option, what supports it; for a wrong one, what proves it wrong.")
+
+
+class Pair(Model):
+    left: str
+    right: str
+
+
+class Question(Model):
+    id: str = Field(description="Stable: derived from fact ids, template and variant, never from wording.")
+    family: str
+    kind: Kind
+    template: str
+    prompt: str
+    answer: str = Field(description="The right answer as text (for matching and ordering, the whole solution).")
+    choices: tuple[str, ...] = Field(default=(), description="Options in display order (multiple choice, true/false, "
+                                                               "and the right-hand column of matching).")
+    options: tuple[Option, ...] = Field(default=(), description="The choices with correctness and reasons.")
+    accepted: tuple[str, ...] = Field(default=(), description="Short answer: every accepted spelling.")
+    pairs: tuple[Pair, ...] = Field(default=(), description="Matching: the right pairs, in display order of the left column.")
+    items: tuple[str, ...] = Field(default=(), description="Ordering: the items in the right order.")
+    explanation: str
+    citations: tuple[QuestionCitation, ...] = Field(min_length=1)
+    facts: tuple[str, ...] = Field(min_length=1)
+    tags: tuple[str, ...] = ()
+    as_of: str = Field(description="The date the facts it rests on are known to hold (YYYY, YYYY-MM or YYYY-MM-DD).")
+
+
+class QuestionBank(Model):
+    """The contents of questions.json."""
+
+    format: Literal[1] = 1
+    topic: str
+    title: str
+    input_sha256: str = Field(description="SHA-256 of the fact file the questions were made from.")
+    seed: int
+    questions: tuple[Question, ...]

@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import DATA, FACTS
+from oracle import judge
+from quizgen import pipeline
+from quizgen.checks import check_questions
+from quizgen.exporters.json_bank import dumps
+from quizgen.generators import FAMILIES, REGISTRY
+from quizgen.questions import KINDS
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    facts = pipeline.check_facts(FACTS).facts
+    return facts, pipeline.make_questions(facts, seed=1)
+
+
+def test_registry_and_families_agree():
+    assert tuple(REGISTRY) == FAMILIES == ("signing", "backing", "dates", "roles", "figures")
+
+
+def test_shipped_questions_cover_all_families_and_kinds(shipped):
+    _, questions = shipped
+    assert {q.family for q in questions} == set(FAMILIES)
+    assert {q.kind for q in questions} == set(KINDS)
+
+
+def test_every_shipped_fact_is_asked(shipped):
+    facts, questions = shipped
+    asked = {f for q in questions for f in q.facts}
+    assert set(facts.facts) - asked == set()
+
+
+def test_shipped_questions_pass_the_oracle(shipped):
+    facts, questions = shipped
+    problems = {q.id: judge(facts, q) for q in questions}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_post_generation_checks_pass_and_catch_defects(shipped):
+    _, questions = shipped
+    assert check_questions(questions) == []
+    mc = next(q for q in questions if q.kind == "multiple_choice")
+    broken = mc.model_copy(update={"answer": "Nobody"})
+    assert any("answer" in p.message for p in check_questions([broken]))
+    assert any("duplicate id" in p.message for p in check_questions([mc, mc]))
+
+
+def test_answer_positions_are_spread_evenly(shipped):
+    _, questions = shipped
+    positions: dict[int, Counter] = {}
+    for q in questions:
+        if q.kind == "multiple_choice":
+            right = [o.correct for o in q.options].index(True)
+            positions.setdefault(len(q.options), Counter())[right] += 1
+    for count, spread in positions.items():
+        assert max(spread.values()) - min(spread.get(i, 0) for i in range(count)) <= 1, (count, spread)
+
+
+def test_true_and_false_are_balanced(shipped):
+    _, questions = shipped
+    answers = Counter(q.answer for q in questions if q.kind == "true_false")
+    assert abs(answers["True"] - answers["False"]) <= 0.1 * sum(answers.values())
+
+
+def test_no_option_gives_itself_away_by_length(shipped):
+    """The right option is not systematically the longest."""
+    _, questions = shipped
+    longest = [q for q in questions if q.kind == "multiple_choice"
+               and max(q.options, key=lambda o: len(o.text)).correct]
+    assert len(longest) < 0.5 * sum(q.kind == "multiple_choice" for q in questions)
+
+
+def test_same_seed_same_bytes_other_seed_same_content():
+    facts = pipeline.check_facts(FACTS).facts
+
+    def text(seed):
+        return dumps(pipeline.bank(facts, seed, pipeline.make_questions(facts, seed)))
+
+    assert text(7) == text(7)
+    one, two = (json.loads(text(s))["questions"] for s in (1, 2))
+    assert [q["id"] for q in one] != [q["id"] for q in two]  # order changes
+
+    def content(questions):
+        return {q["id"]: (q["prompt"], q["answer"], sorted(q["choices"]), q["explanation"]) for q in questions}
+
+    assert content(one) == content(two)
+    option_orders = sum(1 for a in one for b in two if a["id"] == b["id"] and a["choices"] != b["choices"])
+    assert option_orders > 10
+
+
+def test_ids_do_not_depend_on_wording(tmp_path):
+    text = FACTS.read_text(encoding="utf-8")
+    before = {q.id for q in pipeline.make_questions(pipeline.check_facts(FACTS).facts, 1)}
+    edited = text.replace("name: Khalifa Haftar,", "name: Khalifa Belqasim Haftar,").replace(
+        'ask_object: "Which side does {subject} recognise as Libya\'s government?"',
+        'ask_object: "Which government does {subject} recognise?"')
+    assert edited != text
+    path = tmp_path / "facts.yaml"
+    path.write_text(edited, encoding="utf-8")
+    after = pipeline.make_questions(pipeline.check_facts(path).facts, 1)
+    assert {q.id for q in after} == before
+    assert any("Khalifa Belqasim Haftar" in q.answer for q in after)
+
+
+def test_minimal_questions_exactly(golden):
+    facts = pipeline.check_facts(DATA / "minimal.yaml").facts
+    questions = pipeline.make_questions(facts, seed=3)
+    # Sadat and Begin are proven non-mediators by the closure.
+    mediated = next(q for q in questions if q.template == "ask_subject" and q.family == "roles")
+    assert mediated.answer == "Jimmy Carter"
+    assert sorted(o.text for o in mediated.options if not o.correct) == ["Anwar Sadat", "Menachem Begin"]
+    # No closure on 'signed' here: nobody can be offered as a wrong signatory.
+    assert not any(q.template == "ask_subject" and q.family == "signing" for q in questions)
+    golden("minimal/questions.json", dumps(pipeline.bank(facts, 3, questions)))
+
+
+def test_shipped_golden_questions(golden, shipped):
+    facts, questions = shipped
+    golden("shipped/questions.json", dumps(pipeline.bank(facts, 1, questions)))
+
+
+def test_second_topic_builds_every_family_without_code(tmp_path):
+    facts = pipeline.check_facts(DATA / "second-topic.yaml", DATA / "sources").facts
+    questions = pipeline.make_questions(facts, seed=1)
+    assert {q.family for q in questions} == set(FAMILIES)
+    assert all(judge(facts, q) == [] for q in questions)
+    # its own relation kinds are asked in its own words
+    assert any(q.prompt == "Which of these initialled the Dayton peace agreement?" for q in questions)
+    assert any(q.prompt.startswith("When did the Dayton peace talks open?") for q in questions)
+
+
+# -- property tests over random fact sets ---------------------------------------------
+
+@st.composite
+def fact_sets(draw):
+    people = [f"p{i}" for i in range(draw(st.integers(3, 7)))]
+    sides = ["s0", "s1", "s2"][: draw(st.integers(2, 3))]
+    countries = [f"c{i}" for i in range(draw(st.integers(2, 6)))]
+    events = [f"e{i}" for i in range(draw(st.integers(1, 6)))]
+    entities = ([{"id": p, "name": f"Person {p.upper()}", "kind": "person"} for p in people]
+                + [{"id": s, "name": f"Side {s.upper()}", "kind": "faction"} for s in sides]
+                + [{"id": c, "name": f"Country {c.upper()}", "kind": "country"} for c in countries]
+                + [{"id": e, "name": f"Event {e.upper()}", "kind": "event"} for e in events]
+                + [{"id": "doc", "name": "The Accord", "kind": "document"}])
+    cite = [{"source": "src", "quote": "q"}]
+    facts, signers = [], []
+    for p in people:
+        state = draw(st.sampled_from(["signed", "not", "unknown"]))
+        if state != "unknown":
+            facts.append({"id": f"sign-{p}", "relation": "signed", "subject": p, "object": "doc",
+                          "negated": state == "not", "citations": cite})
+            if state == "signed":
+                signers.append(p)
+    for c in countries:
+        side = draw(st.sampled_from(sides + [None]))
+        if side:
+            facts.append({"id": f"back-{c}", "relation": "backs", "subject": c, "object": side, "citations": cite})
+    posts = draw(st.permutations(["President", "Prime Minister", "Foreign Minister", "Envoy", "Speaker",
+                                  "Minister", "Mayor"]))
+    for p, post in zip(people, posts):
+        month = draw(st.sampled_from(["2020-01", "2020-02"]))
+        facts.append({"id": f"role-{p}", "relation": "holds_role", "subject": p, "role": post, "of": countries[0],
+                      "as_of": month, "citations": cite})
+    for e in events:
+        day = draw(st.dates(min_value=__import__("datetime").date(2019, 12, 1),
+                            max_value=__import__("datetime").date(2020, 2, 28)))
+        precision = draw(st.sampled_from(["day", "day", "month"]))
+        date = day.isoformat() if precision == "day" else day.isoformat()[:7]
+        facts.append({"id": f"date-{e}", "relation": "occurred", "subject": e, "date": date, "citations": cite})
+    facts.append({"id": "fig", "relation": "figure", "subject": events[0], "according_to": "the UN",
+                  "quantity": {"value": draw(st.integers(1, 100000)), "unit": "people",
+                               "qualifier": draw(st.sampled_from(["exactly", "about", "more_than"])),
+                               "measure": "people counted"}, "citations": cite})
+    closures = [{"relation": "backs", "kind": "functional", "reason": "one side each"}]
+    if draw(st.booleans()):
+        among = sorted(set(signers) | set(draw(st.lists(st.sampled_from(people), max_size=4))))
+        closures.append({"relation": "signed", "kind": "complete", "object": "doc", "among": among,
+                         "reason": "all signatories among these are listed"})
+    return {"format": 1, "topic": {"id": "random", "title": "Random"},
+            "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+            "entities": entities, "facts": facts, "closures": closures}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fact_sets(), st.integers(0, 2**32 - 1))
+def test_random_fact_sets_give_only_provable_questions(tmp_path, document, seed):
+    path = tmp_path / "random.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    facts = pipeline.check_facts(path).facts
+    questions = pipeline.make_questions(facts, seed)  # raises if a post-generation check fails
+    for question in questions:
+        assert judge(facts, question) == [], question.model_dump()
+        if question.kind in ("multiple_choice", "true_false"):
+            assert question.answer in question.choices
+    again = pipeline.make_questions(facts, seed)
+    assert [q.model_dump() for q in again] == [q.model_dump() for q in questions]
