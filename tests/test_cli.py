@@ -62,7 +62,8 @@ def test_docs_are_current(update_golden):
 
     cli = subprocess.run([sys.executable, "-m", "typer", "quizgen.cli", "utils", "docs", "--name", "quizgen"],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    expected = {"docs/cli.md": cli, "docs/facts.schema.json": schemas.render("facts")}
+    expected = {"docs/cli.md": cli, "docs/facts.schema.json": schemas.render("facts"),
+                "docs/questions.schema.json": schemas.render("questions")}
     for name, text in expected.items():
         path = ROOT / name
         if update_golden:
