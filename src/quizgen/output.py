@@ -55,6 +55,9 @@ def write_atomically(out: Path, produce: Callable[[Path], list[str]], protected:
     guard(out, protected)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(staging, 0o777 & ~mask)  # mkdtemp makes it private; an output folder is not
         files = produce(staging)
         (staging / MARKER).write_text("This folder is written by quizgen and replaced whole by each build.\n",
                                       encoding="utf-8")

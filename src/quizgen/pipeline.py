@@ -95,10 +95,19 @@ class BuildResult:
     notes: tuple[str, ...] = field(default=())
 
 
+def default_state_path(facts_path: str | Path) -> Path:
+    """The Anki state file kept next to the fact file: facts.yaml -> facts.anki-state.json."""
+    path = Path(facts_path)
+    return path.with_name(f"{path.stem}.anki-state.json")
+
+
 def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Sequence[str] | None = None,
-          sources_dir: str | Path | None = None, settings=None) -> BuildResult:
-    """Everything, in order: load, check, generate, check, export into a fresh folder, swap it in."""
-    from . import exporters
+          sources_dir: str | Path | None = None, settings=None, state_path: str | Path | None = None) -> BuildResult:
+    """Everything, in order: load, check, generate, check, export into a fresh folder, swap it in,
+    and only then record new note times in the Anki state file."""
+    import dataclasses
+
+    from . import exporters, notestate
     from .errors import ExportError
     from .output import write_atomically
 
@@ -108,6 +117,17 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     settings = settings or exporters.Settings(seed=seed)
     chosen = tuple(formats) if formats else exporters.DEFAULT
     notes: list[str] = []
+    times = None
+    if "anki" in chosen:
+        state_file = Path(state_path) if state_path else default_state_path(facts_path)
+        state = notestate.load(state_file, checked.facts.topic.id)
+        times = notestate.update(state, questions, notestate.now())
+        settings = dataclasses.replace(settings, note_times=times.times, retired=times.retired)
+        if times.changed:
+            notes.append(f"{len(times.changed)} changed note(s) will update on import")
+        if times.newly_retired:
+            notes.append(f"{len(times.newly_retired)} question(s) retired since the last build: "
+                         + ", ".join(times.newly_retired))
 
     def produce(folder: Path) -> list[str]:
         files: list[str] = []
@@ -125,5 +145,8 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
 
     protected = [Path(facts_path)] + ([Path(sources_dir)] if sources_dir else [])
     files = write_atomically(Path(out), produce, protected)
+    if times is not None and times.dirty:
+        notestate.save(state_file, times.state)
+        notes.append(f"updated {state_file} (commit it with the fact file)")
     return BuildResult(Path(out), tuple(files), len(questions), dict(Counter(q.family for q in questions)),
                        dict(Counter(q.kind for q in questions)), checked.warnings, tuple(notes))

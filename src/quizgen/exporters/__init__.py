@@ -7,10 +7,10 @@ later swaps into place as a whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Protocol
+from typing import Mapping, Protocol
 
 from ..questions import QuestionBank
 
@@ -24,7 +24,9 @@ class Settings:
     title: str | None = None
     families: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
-    changed_at: str | None = None  # path of the Anki state file, if any
+    # Anki: each question id's note modification time, and retired notes (see notestate).
+    note_times: Mapping[str, int] = field(default_factory=dict)
+    retired: tuple = ()
 
 
 class Exporter(Protocol):
@@ -34,8 +36,9 @@ class Exporter(Protocol):
 # name -> module holding `export`; imported only when used (some pull in heavy libraries).
 REGISTRY: dict[str, str] = {
     "json": "quizgen.exporters.json_bank",
+    "anki": "quizgen.exporters.anki",
 }
-DEFAULT = ("json",)
+DEFAULT = ("json", "anki")
 
 
 def get(name: str) -> Exporter:

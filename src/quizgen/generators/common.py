@@ -204,7 +204,8 @@ class Context:
         return tuple(wrong)
 
     def tags(self, family: str, kind: str) -> tuple[str, ...]:
-        return (f"quizgen::{self.facts.topic.id}", f"family::{family}", f"kind::{kind}")
+        topic = f"quizgen::{self.facts.topic.id}"
+        return (topic, f"{topic}::family::{family}", f"{topic}::kind::{kind}")
 
     # -- builders ----------------------------------------------------------------
     def question(self, *, family: str, kind: str, template: str, prompt: str, answer: str, explanation: str,
