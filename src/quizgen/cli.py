@@ -169,16 +169,50 @@ def build(
     out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("out"),
     seed: SeedOpt = 1,
     sources: SourcesOpt = None,
+    state: Annotated[Optional[Path], typer.Option(
+        "--state", help="Anki state file (default: next to the fact file, FACTS.anki-state.json).")] = None,
 ) -> None:
-    """Check the fact file and write every output into OUT (questions.json, ...)."""
+    """Check the fact file and write every output into OUT: questions.json, the Anki deck,
+    and two printable quiz versions with answer keys (PDF and Markdown)."""
     from . import pipeline
 
-    result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources))
+    result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources, state_path=state))
     _warn(result.warnings)
     for note in result.notes:
         typer.echo(note)
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.by_kind.items()))
     typer.echo(f"{result.questions} questions ({kinds})")
+    for name in result.files:
+        typer.echo(f"wrote {out / name}")
+
+
+@app.command()
+def quiz(
+    facts: FactsArg = Path("facts.yaml"),
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per quiz.")] = 20,
+    versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Shuffled versions (A, B, ...).")] = 2,
+    seed: SeedOpt = 1,
+    family: FamilyOpt = None,
+    kind: KindOpt = None,
+    paper: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+    title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the quiz.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("quiz"),
+) -> None:
+    """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V."""
+    from . import pipeline
+    from .exporters import Settings
+    from .generators import FAMILIES
+    from .questions import KINDS
+
+    families = _choices(family, FAMILIES, "--family")
+    kinds = _choices(kind, KINDS, "--kind")
+    if paper not in ("a4", "letter"):
+        typer.echo(f"Error: --paper '{paper}' is not one of: a4, letter", err=True)
+        raise typer.Exit(2)
+    settings = Settings(seed=seed, versions=versions, count=count, paper=paper, title=title,
+                        families=families, kinds=kinds)
+    result = _run(lambda: pipeline.build(facts, out, seed=seed, formats=("markdown", "pdf"), settings=settings))
+    _warn(result.warnings)
     for name in result.files:
         typer.echo(f"wrote {out / name}")
 

@@ -37,8 +37,10 @@ class Exporter(Protocol):
 REGISTRY: dict[str, str] = {
     "json": "quizgen.exporters.json_bank",
     "anki": "quizgen.exporters.anki",
+    "markdown": "quizgen.exporters.markdown",
+    "pdf": "quizgen.exporters.pdf",
 }
-DEFAULT = ("json", "anki")
+DEFAULT = ("json", "anki", "markdown", "pdf")
 
 
 def get(name: str) -> Exporter:

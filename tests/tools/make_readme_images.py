@@ -1,0 +1,61 @@
+"""Regenerate the pictures in README.md from the shipped facts.yaml.
+
+Quiz and key pages come from Typst's PNG output; the Anki card is rendered by the real
+Anki backend and photographed with headless Chromium (Debian package `chromium`).
+Run from the repository root: `python tests/tools/make_readme_images.py`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+IMAGES = ROOT / "docs" / "images"
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "src"))
+    from quizgen import pipeline
+    from quizgen.exporters import Settings, pdf, printed
+    from quizgen.questions import QuestionBank
+
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        facts = tmp / "facts.yaml"
+        shutil.copy(ROOT / "facts.yaml", facts)
+        shutil.copy(ROOT / "facts.anki-state.json", tmp / "facts.anki-state.json")
+        pipeline.build(facts, tmp / "out", formats=("json", "anki"))
+        bank = QuestionBank.model_validate_json((tmp / "out" / "questions.json").read_text(encoding="utf-8"))
+        version = printed.versions(bank, Settings())[0]
+        for mode, name in (("quiz", "quiz-page.png"), ("key", "key-page.png")):
+            pages = pdf.render(printed.version_data(version, mode, "a4"), fmt="png", ppi=72)
+            (IMAGES / name).write_bytes(pages[0] if isinstance(pages, list) else pages)
+
+        from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+        col = Collection(str(tmp / "c.anki2"))
+        package = tmp / "out" / f"{bank.topic}.apkg"
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions()))
+        target = next(q for q in bank.questions if q.kind == "multiple_choice" and q.template == "ask_subject"
+                      and q.family == "signing")
+        card = col.get_card(col.find_cards(f'"QuestionId:{target.id}"')[0])
+        for side, html in (("front", card.question()), ("back", card.answer())):
+            page = tmp / f"{side}.html"
+            page.write_text(f'<!doctype html><meta charset="utf-8"><body class="card">{html}</body>', encoding="utf-8")
+            subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                            f"--user-data-dir={tmp / 'profile'}", "--hide-scrollbars",
+                            f"--screenshot={IMAGES / f'card-{side}.png'}",
+                            "--window-size=560,720" if side == "back" else "--window-size=560,330",
+                            page.as_uri()], check=True, capture_output=True, timeout=120)
+        col.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
