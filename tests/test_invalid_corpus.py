@@ -1,11 +1,12 @@
 """Every file in tests/data/invalid/ has one defect and the exact message it must produce.
 
-The expected message is the file's first line: '# expect: LINE:COL: error: ...'.
+tests/data/invalid/expected.json maps each file to its first message (after the file name).
 Regenerate with tests/tools/make_invalid.py and review the diff.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -13,33 +14,66 @@ import pytest
 
 from conftest import DATA
 
-CASES = sorted((DATA / "invalid").glob("*.yaml"))
+INVALID = DATA / "invalid"
+EXPECTED: dict[str, str] = json.loads((INVALID / "expected.json").read_text(encoding="utf-8"))
+CASES = sorted(p for p in INVALID.iterdir() if p.name != "expected.json")
 
 
-def expected(path):
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# expect: "), path
-    return first.removeprefix("# expect: ")
+def test_corpus_is_complete_and_large_enough():
+    assert len(CASES) >= 40
+    assert sorted(p.name for p in CASES) == sorted(EXPECTED)
 
 
-def test_corpus_is_large_enough():
-    assert len(CASES) >= 20
-
-
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_invalid_file_gives_its_one_located_message(path, run_cli):
     code, out, err = run_cli("check", "--sources", DATA / "sources", path)
     assert code == 1
     lines = err.splitlines()
-    assert lines[0] == f"{path}:{expected(path)}"
+    assert lines[0] == f"{path}:{EXPECTED[path.name]}"
+    assert "(hint: " in lines[0]
     assert "Traceback" not in err and "Traceback" not in out
     assert out == ""
 
 
-def test_real_process_exit_code_and_no_traceback():
-    path = DATA / "invalid" / "duplicate-key.yaml"
+@pytest.mark.parametrize("name", ["duplicate-key.yaml", "alias-bomb.yaml", "python-object-tag.yaml"])
+def test_real_process_exit_code_and_no_traceback(name):
+    path = INVALID / name
     result = subprocess.run([sys.executable, "-m", "quizgen", "check", str(path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == f"{path}:{expected(path)}"
+    assert result.stderr.splitlines()[0] == f"{path}:{EXPECTED[name]}"
     assert "Traceback" not in result.stderr
+
+
+def test_python_tags_are_never_executed(tmp_path, run_cli):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(f"format: !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8")
+    code, _, err = run_cli("check", path)
+    assert code == 1 and "never executed" in err
+    assert not marker.exists()
+
+
+def test_huge_file_is_refused_quickly(tmp_path, run_cli):
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.write(b"# " + b"x" * (50 * 1024 * 1024) + b"\n")
+    code, _, err = run_cli("check", path)
+    assert code == 1
+    assert err == f"{path}: error: file is 52 MB; the limit is 20 MB (hint: split the topic into several fact files)\n"
+
+
+def test_missing_file_and_directory(tmp_path, run_cli):
+    code, _, err = run_cli("check", tmp_path / "nope.yaml")
+    assert (code, err) == (1, f"{tmp_path / 'nope.yaml'}: error: file not found "
+                              "(hint: check the path; the default fact file is ./facts.yaml)\n")
+    code, _, err = run_cli("check", tmp_path)
+    assert (code, err) == (1, f"{tmp_path}: error: is a directory, not a fact file "
+                              "(hint: name the YAML file inside it, e.g. facts.yaml)\n")
+
+
+def test_utf8_byte_order_mark_is_accepted(tmp_path, run_cli):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + (DATA / "minimal.yaml").read_bytes())
+    code, out, _ = run_cli("check", path)
+    assert code == 0 and "ok: 6 facts" in out

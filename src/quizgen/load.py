@@ -127,9 +127,17 @@ def read_text(path: Path, display: str) -> str:
     return decode(data, display)
 
 
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 def decode(data: bytes, display: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark is harmless: drop it
         data = data[3:]
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            raise FactFileError(located(display, 1, 1, f"file is saved as {name}, not UTF-8",
+                                        "save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)"))
     if b"\x00" in data[:8192]:
         raise FactFileError(located(display, 1, 1, "file is binary, not YAML text",
                                     "give the path of the YAML fact file"))
@@ -143,6 +151,54 @@ def decode(data: bytes, display: str) -> str:
                                     "save the file as UTF-8")) from None
 
 
+_PLAIN = (
+    ("expected <block end>, but found", "this line's indentation does not line up with the lines above it",
+     "indent items of one list or mapping by the same number of spaces"),
+    ("mapping values are not allowed", "a ': ' inside a value starts a mapping where none is allowed",
+     "put the value in quotes when it contains ': '"),
+    ("found unexpected end of stream", "a quote opened here is never closed",
+     "close the quote, or remove it"),
+    ("found undefined alias", "an alias (*name) refers to an anchor (&name) that is not defined",
+     "define the anchor first, or write the value out"),
+    ("could not find expected ':'", "a key on this line has no ':' after it", "write it as 'key: value'"),
+    ("did not find expected key", "this line's indentation does not line up with the lines above it",
+     "indent items of one mapping by the same number of spaces"),
+    ("did not find expected '-' indicator", "this line's indentation does not line up with the lines above it",
+     "indent items of one list or mapping by the same number of spaces"),
+    ("found character that cannot start any token", "a character here cannot start a YAML value",
+     "put the value in quotes"),
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark  # point at where the unclosed thing started
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    problem = (exc.problem or "invalid YAML").strip()
+    for needle, plain, hint in _PLAIN:
+        if needle in problem:
+            return Problem(Location(display, line, column), f"YAML syntax error: {plain}", hint)
+    message = f"{exc.context.strip()}: {problem}" if exc.context else problem
+    return Problem(Location(display, line, column), f"YAML syntax error: {message}",
+                   "check indentation, colons and quotes on this line and the one before")
+
+
+def _check_depth(text: str, loader: type, display: str) -> None:
+    """Walk the event stream (no recursion) and stop at absurd nesting before composing."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise FactFileError(located(display, mark.line + 1, mark.column + 1,
+                                            f"values are nested more than {MAX_DEPTH} levels deep",
+                                            "a fact file is at most a few levels deep; check the brackets"))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Location]]:
     """Parse YAML text into plain data and a map from value paths to locations."""
     if "\t" in text:
@@ -152,22 +208,16 @@ def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Loca
                 raise FactFileError(located(display, number, indent.index("\t") + 1,
                                             "tab character in indentation",
                                             "YAML indents with spaces only; replace the tab with spaces"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _check_depth(text, loader, display)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # point at where the unclosed thing started
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = (exc.problem or "invalid YAML").strip()
-        if exc.context:
-            message = f"{exc.context.strip()}: {message}"
-        raise FactFileError(located(display, line, column, f"YAML syntax error: {message}",
-                                    "check indentation, colons and quotes on this line and the one before")) from None
+        raise FactFileError(_syntax_problem(exc, display)) from None
     except yaml.YAMLError as exc:
         raise FactFileError(located(display, None, None, f"YAML error: {exc}", "check the file is YAML")) from None
     except RecursionError:
-        raise FactFileError(located(display, None, None, "values are nested too deeply",
+        raise FactFileError(located(display, 1, 1, "values are nested too deeply",
                                     "a fact file is at most a few levels deep")) from None
     if node is None:
         raise FactFileError(located(display, 1, 1, "the file is empty",
@@ -285,7 +335,10 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
         where, path = _where(marks, data, loc, display)
         kind = error["type"]
         name = ".".join(str(p) for p in path if not isinstance(p, int)) or "document"
-        field = str(path[-1]) if path and not isinstance(path[-1], int) else name
+        if path and isinstance(path[-1], int):
+            field = f"{name} item {path[-1] + 1}"
+        else:
+            field = str(path[-1]) if path else name
         if kind == "missing":
             message, hint = f"missing required key '{field}'", f"add '{field}:' here"
             if path == (field,):

@@ -1,12 +1,13 @@
 """Regenerate tests/data/invalid/ from tests/data/minimal.yaml, one defect per file.
 
-Each file starts with a comment line '# expect: LINE:COL: error: ...' holding the exact
-first message quizgen must print (after the file name). Run after changing messages, then
-review the diff: `python tests/tools/make_invalid.py`.
+expected.json maps each file to the exact first message quizgen must print for it (after
+the file name). Run after changing messages, then review the diff:
+`python tests/tools/make_invalid.py`.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -75,30 +76,77 @@ CASES["contradiction"] = sub(
     "  - id: begin-did-not-sign\n    relation: signed\n    negated: true\n    subject: begin\n    object: accords\n"
     "    citations:\n      - source: fixture-1978\n        quote: signed the Camp David Accords\n  - id: sadat-president\n")
 
+CASES.update({
+    "wrong-type-title": sub("title: The Camp David Accords, 1978", "title: 1978"),
+    "wrong-type-published": sub("published: 1978-09-17", "published: [1978, 9, 17]"),
+    "wrong-type-citations": sub("    citations:\n      - source: fixture-1978\n        quote: President Anwar Sadat of Egypt\n",
+                                "    citations: {source: fixture-1978, quote: President Anwar Sadat of Egypt}\n"),
+    "wrong-type-among": sub("among: [carter, sadat, begin]", "among: carter"),
+    "wrong-type-templates": sub("closures:", "relations:\n  signed:\n    templates: [ask_subject]\nclosures:"),
+    "wrong-type-entity": sub("  - {id: sadat, name: Anwar Sadat, kind: person, aliases: [Sadat]}", "  - sadat"),
+    "closure-functional-contradicted": sub(
+        "closures:",
+        "  - id: egypt-backs-sadat\n    relation: backs\n    subject: egypt\n    object: sadat\n"
+        "    citations: [{source: fixture-1978, quote: Egypt}]\n"
+        "  - id: egypt-backs-begin\n    relation: backs\n    subject: egypt\n    object: begin\n"
+        "    citations: [{source: fixture-1978, quote: Egypt}]\n"
+        "closures:\n  - relation: backs\n    kind: functional\n    reason: one side each\n"),
+    "two-dates-for-one-event": sub(
+        "closures:",
+        "  - id: talks-date\n    relation: occurred\n    subject: talks\n    date: 1978-09-05\n"
+        "    citations: [{source: fixture-1978, quote: twelve days}]\n"
+        "  - id: talks-date-again\n    relation: occurred\n    subject: talks\n    date: 1978-09-06\n"
+        "    citations: [{source: fixture-1978, quote: twelve days}]\nclosures:"),
+    "missing-topic-id": sub("  id: camp-david-1978\n", ""),
+    "yaml-syntax-stray-colon": sub("  title: The Camp David Accords, 1978", "  title: The Camp: David: Accords"),
+    "yaml-anchor-unknown": sub("aliases: [Sadat]", "aliases: *sadat"),
+    "custom-tag": sub("title: The Camp David Accords, 1978", "title: !shout The Camp David Accords"),
+})
 
-def main() -> int:
+# Cases that are bytes, not a mutation of the text.
+ALIAS_BOMB = "\n".join(['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'] + [
+    f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 10)]) + "\n"
+RAW = {
+    "utf16-with-bom.yaml": BASE.encode("utf-16"),
+    "latin1-bytes.yaml": BASE.replace("Anwar Sadat", "Anwar S\u00e1dat").encode("latin-1"),
+    "binary-garbage.yaml": bytes(range(256)) * 4,
+    "alias-bomb.yaml": ALIAS_BOMB.encode(),
+    "deep-nesting.yaml": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n").encode(),
+}
+
+
+def expected_message(path: Path) -> str:
     sys.path.insert(0, str(HERE.parent.parent / "src"))
     from quizgen import pipeline
     from quizgen.errors import QuizgenError
 
+    try:
+        pipeline.check_facts(path, DATA / "sources")
+    except QuizgenError as exc:
+        first = str(exc.problems[0])
+        prefix = f"{path}:"
+        return first[len(prefix):] if first.startswith(prefix) else first
+    raise SystemExit(f"{path.name}: no error")
+
+
+def main() -> int:
     out = DATA / "invalid"
     out.mkdir(exist_ok=True)
-    for old in out.glob("*.yaml"):
+    for old in out.iterdir():
         old.unlink()
+    expected = {}
     for name, mutate in sorted(CASES.items()):
-        body = mutate(BASE)
         path = out / f"{name}.yaml"
-        path.write_text("# expect: PENDING\n" + body, encoding="utf-8")
-        try:
-            pipeline.check_facts(path, DATA / "sources")
-        except QuizgenError as exc:
-            first = str(exc.problems[0])
-            prefix = f"{path}:"
-            expect = first[len(prefix):] if first.startswith(prefix) else first
-        else:
-            raise SystemExit(f"{name}: no error")
-        path.write_text(f"# expect: {expect}\n" + body, encoding="utf-8")
-        print(f"{name}: {expect}")
+        path.write_text(mutate(BASE), encoding="utf-8")
+        expected[path.name] = expected_message(path)
+    for name, data in sorted(RAW.items()):
+        path = out / name
+        path.write_bytes(data)
+        expected[path.name] = expected_message(path)
+    (out / "expected.json").write_text(json.dumps(dict(sorted(expected.items())), indent=1, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    for name, message in sorted(expected.items()):
+        print(f"{name}: {message}")
     return 0
 
 
