@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -36,7 +39,12 @@ def outcome(tmp_path, text: str) -> None:
         assert checked.facts.file.facts
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# CI raises these (QUIZGEN_FUZZ_EXAMPLES) to thousands; a developer's run stays quick.
+EXAMPLES = int(os.environ.get("QUIZGEN_FUZZ_EXAMPLES", "150"))
+# In CI the examples are derandomized: the same ones every run, so a green local run predicts CI.
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
+                    derandomize=os.environ.get("CI") == "true", database=None if os.environ.get("CI") else
+                    settings.default.database)
 
 
 @SETTINGS
@@ -80,3 +88,68 @@ def test_random_bytes(tmp_path, blob):
         pipeline.check_facts(path)
     except QuizgenError:
         pass
+
+
+# -- the whole pipeline on mutated valid fact files --------------------------------------
+
+HOSTILE = ["<script>x</script>", "{{Front}}", "{{c1::x}}", '#panic("x")', "$x$", "*_[]()#", "عربي", "\u200b",
+           "../../etc/passwd", "", " ", "0", "-1", "1e309", "2020-02-30", "2020-13", "null", "true", "x" * 300,
+           "sadat", "begin", "accords", "talks", "fixture-1978", "signed", "backs", "holds_role", "occurred", "figure"]
+VALUES = st.one_of(st.sampled_from(HOSTILE), st.integers(-5, 10**7), st.booleans(), st.none(), st.text(max_size=12),
+                   st.lists(st.sampled_from(HOSTILE), max_size=3))
+
+
+def paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from paths(value, prefix + (index,))
+
+
+def get(node, path):
+    for part in path:
+        node = node[part]
+    return node
+
+
+@st.composite
+def mutated_documents(draw):
+    document = yaml.safe_load(BASE)
+    for _ in range(draw(st.integers(1, 4))):
+        candidates = [p for p in paths(document) if p]
+        path = draw(st.sampled_from(candidates))
+        parent, key = get(document, path[:-1]), path[-1]
+        action = draw(st.sampled_from(["replace", "delete", "duplicate"]))
+        if action == "replace":
+            parent[key] = draw(VALUES)
+        elif action == "delete":
+            del parent[key]
+        elif isinstance(parent, list):
+            parent.insert(key, parent[key])
+        else:
+            parent[key] = parent[key]
+    return document
+
+
+@SETTINGS
+@given(mutated_documents(), st.integers(0, 1000))
+def test_pipeline_on_mutated_fact_files(tmp_path, document, seed):
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    formats = ("json", "markdown", "anki") + (("pdf",) if seed % 10 == 0 else ())
+    try:
+        result = pipeline.build(path, out, seed=seed, formats=formats, sources_dir=DATA / "sources")
+    except QuizgenError as exc:
+        assert exc.problems
+        assert all("\n" not in str(p) for p in exc.problems)
+    else:
+        assert (out / "questions.json").exists()
+        assert result.questions == len(__import__("json").loads((out / "questions.json").read_text())["questions"])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+        for state in tmp_path.glob("*.anki-state.json"):
+            state.unlink()

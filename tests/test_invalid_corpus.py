@@ -77,3 +77,12 @@ def test_utf8_byte_order_mark_is_accepted(tmp_path, run_cli):
     path.write_bytes(b"\xef\xbb\xbf" + (DATA / "minimal.yaml").read_bytes())
     code, out, _ = run_cli("check", path)
     assert code == 0 and "ok: 6 facts" in out
+
+
+def test_docs_errors_lists_every_message():
+    sys.path.insert(0, str(DATA.parent / "tools"))
+    from make_invalid import with_catalogue
+
+    docs = DATA.parent.parent / "docs" / "errors.md"
+    text = docs.read_text(encoding="utf-8")
+    assert with_catalogue(text, EXPECTED) == text, "docs/errors.md is stale; run tests/tools/make_invalid.py"

@@ -6,6 +6,7 @@ need them, so ``quizgen --help`` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Callable, NoReturn, Optional, TypeVar
@@ -51,8 +52,14 @@ def _run(action: Callable[[], T]) -> T:
     except QuizgenError as exc:
         _fail(list(exc.problems))
     except KeyboardInterrupt:
-        typer.echo("interrupted; nothing was written", err=True)
+        typer.echo("interrupted; the output folder is unchanged", err=True)
         raise typer.Exit(130) from None
+    except Exception as exc:  # a bug, not bad input: one line unless debugging
+        if os.environ.get("QUIZGEN_DEBUG"):
+            raise
+        typer.echo(f"quizgen: internal error: {type(exc).__name__}: {exc} (hint: this is a bug; please report it "
+                   "with the command you ran; QUIZGEN_DEBUG=1 shows the details)", err=True)
+        raise typer.Exit(70) from None
 
 
 def _warn(warnings) -> None:

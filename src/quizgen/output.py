@@ -1,13 +1,15 @@
 """Atomic output: build into a fresh folder beside the target, then swap it in.
 
-On any failure the previous output folder is left as it was, and leftovers of an
-interrupted build are cleaned up (or restored) on the next run.
+On any failure the previous output folder is left as it was. On Linux the swap is one
+atomic exchange (renameat2); elsewhere two renames, and a build killed between them is
+restored on the next run. Leftovers of an interrupted build are removed on the next run.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -15,6 +17,26 @@ from typing import Callable
 from .errors import ExportError, located
 
 MARKER = ".quizgen-output"
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE). False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    return False
 
 
 def _leftovers(out: Path, kind: str) -> list[Path]:
@@ -62,10 +84,14 @@ def write_atomically(out: Path, produce: Callable[[Path], list[str]], protected:
         (staging / MARKER).write_text("This folder is written by quizgen and replaced whole by each build.\n",
                                       encoding="utf-8")
         if out.exists():
-            old = out.parent / f".{out.name}.old-{staging.name.rsplit('-', 1)[-1]}"
-            os.rename(out, old)
-            os.rename(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
+            if _exchange(staging, out):
+                # one atomic step: out/ is the new build, staging holds the old one
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                old = out.parent / f".{out.name}.old-{staging.name.rsplit('-', 1)[-1]}"
+                os.rename(out, old)
+                os.rename(staging, out)
+                shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(staging, out)
     except BaseException:

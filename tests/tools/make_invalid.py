@@ -145,9 +145,25 @@ def main() -> int:
         expected[path.name] = expected_message(path)
     (out / "expected.json").write_text(json.dumps(dict(sorted(expected.items())), indent=1, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
+    docs = HERE.parent.parent / "docs" / "errors.md"
+    docs.write_text(with_catalogue(docs.read_text(encoding="utf-8"), expected), encoding="utf-8")
     for name, message in sorted(expected.items()):
         print(f"{name}: {message}")
     return 0
+
+
+def catalogue(expected: dict[str, str]) -> str:
+    rows = ["| test file | message |", "|---|---|"]
+    for name, message in sorted(expected.items()):
+        rows.append(f"| `{name}` | `{message.strip().replace('|', '&#124;').replace('`', '&#96;')}` |")
+    return "\n".join(rows)
+
+
+def with_catalogue(text: str, expected: dict[str, str]) -> str:
+    start, end = "<!-- catalogue:start -->", "<!-- catalogue:end -->"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{catalogue(expected)}\n{end}{tail}"
 
 
 if __name__ == "__main__":
