@@ -9,7 +9,15 @@ from ..questions import QuestionBank
 
 
 def dumps(bank: QuestionBank) -> str:
-    return json.dumps(bank.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    """Pretty at the top, one line per question: readable diffs, and fast (the C encoder)."""
+    data = bank.model_dump(mode="json")
+    questions = data.pop("questions")
+    head = json.dumps(data, indent=2, ensure_ascii=False)[:-2]  # drop the closing "\n}"
+    if not questions:
+        return head + ',\n  "questions": []\n}\n'
+    lines = ",\n".join("    " + json.dumps(q, ensure_ascii=False) for q in questions)
+    return f'{head},\n  "questions": [\n{lines}\n  ]\n}}\n'
+
 
 
 def export(bank: QuestionBank, folder: Path, settings) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from functools import partial
 from typing import Callable
 
@@ -30,13 +31,10 @@ def _relation_facts(ctx: Context, family: str) -> dict[str, tuple[RelationKind, 
     return result
 
 
-def _candidates(ctx: Context, like: str, relation: str, exclude: str) -> list[str]:
-    """Entities of the same kind as ``like``: those already in the relation first, then the rest."""
-    kind = ctx.facts.entities[like].kind
-    involved = {e for (rel, s, o) in ctx.positive if rel == relation for e in (s, o)}
-    involved |= {e for (rel, s, o) in ctx.negated if rel == relation for e in (s, o)}
-    pool = [e.id for e in ctx.facts.file.entities if e.kind == kind and e.id != exclude]
-    return sorted(pool, key=lambda e: (e not in involved, ctx.name(e)))
+def _plausible_first(ctx: Context, relation: str, entities, limit: int = 12) -> list[str]:
+    """The most plausible few: entities already in the relation first, then by name."""
+    involved = ctx.involved[relation]
+    return heapq.nsmallest(limit, entities, key=lambda e: (e not in involved, ctx.name(e), e))
 
 
 def binary_questions(ctx: Context, family: str) -> list[Question]:
@@ -65,8 +63,10 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                 negated_text = ctx.render(t.get("negated_statement", ""), values) or support
                 # Which of these did not X O?  (the others provably did)
                 if "ask_not_subject" in t:
+                    same_kind = [c for c in ctx.subjects_of.get((relation, obj), ())
+                                 if ctx.facts.entities[c].kind == ctx.facts.entities[subject].kind]
                     wrong = [(ctx.name(c), ctx.render(t.get("statement", ""), {**values, "subject": ctx.phrase(c)}) or "")
-                             for c in _candidates(ctx, subject, relation, subject) if ctx.holds(relation, c, obj)]
+                             for c in _plausible_first(ctx, relation, same_kind)]
                     wrong = pick(wrong, ctx.name(subject))
                     prompt = ctx.render(t["ask_not_subject"], values, attribution)
                     if wrong and prompt:
@@ -93,8 +93,9 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
 
             # Which of these X'd O?
             if "ask_subject" in t:
-                wrong = pick(((ctx.name(c), why) for c in _candidates(ctx, subject, relation, subject)
-                              if (why := ctx.proves_not(relation, c, obj))), ctx.name(subject))
+                provable = ctx.provable_subjects(relation, obj, ctx.facts.entities[subject].kind) - {subject}
+                wrong = pick(((ctx.name(c), ctx.proves_not(relation, c, obj) or "")
+                              for c in _plausible_first(ctx, relation, provable)), ctx.name(subject))
                 prompt = ctx.render(t["ask_subject"], values, attribution)
                 if wrong and prompt:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
@@ -102,8 +103,9 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                         answer=(ctx.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact]))
             # What did S X?
             if "ask_object" in t:
-                wrong = pick(((ctx.name(c), why) for c in _candidates(ctx, obj, relation, obj)
-                              if (why := ctx.proves_not(relation, subject, c))), ctx.name(obj))
+                provable = ctx.provable_objects(relation, subject, ctx.facts.entities[obj].kind) - {obj}
+                wrong = pick(((ctx.name(c), ctx.proves_not(relation, subject, c) or "")
+                              for c in _plausible_first(ctx, relation, provable)), ctx.name(obj))
                 prompt = ctx.render(t["ask_object"], values, attribution)
                 if prompt and wrong:
                     questions.append(ctx.multiple_choice(
@@ -171,7 +173,8 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
             by_object[fact.object] = fact
     candidates = []
     for obj, anchor in sorted(by_object.items()):
-        for subject in _candidates(ctx, anchor.subject, relation, anchor.subject):
+        provable = ctx.provable_subjects(relation, obj, ctx.facts.entities[anchor.subject].kind)
+        for subject in _plausible_first(ctx, relation, provable, limit=4):
             if (relation, subject, obj) in ctx.negated:
                 continue  # already asked from its own fact
             why = ctx.proves_not(relation, subject, obj)
@@ -188,9 +191,9 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
         if not prompt:
             continue
         support = [anchor]
-        if subject_fact := next((f for (r, s, o), fs in ctx.positive.items() if r == relation and s == subject
-                                 for f in fs), None):
-            support.append(subject_fact)
+        own = sorted(ctx.objects_of.get((relation, subject), ()))
+        if own:
+            support.append(ctx.positive[(relation, subject, own[0])][0])
         result.append(ctx.question(
             family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
             explanation=f"False: {why}", facts=support, variant=f"false:{subject}:{obj}",

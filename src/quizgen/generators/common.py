@@ -82,22 +82,42 @@ class Context:
         self.contested: set[tuple[str, str, str]] = set()
         self.negated: dict[tuple[str, str, str], Fact] = {}
         self.objects_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.subjects_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.negated_subjects: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.negated_objects: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.involved: dict[str, set[str]] = defaultdict(set)  # relation -> entities in any of its facts
         self.closures: dict[str, list[Closure]] = defaultdict(list)
+        self.complete_for_object: dict[tuple[str, str], list[Closure]] = defaultdict(list)
+        self.complete_for_subject: dict[tuple[str, str], list[Closure]] = defaultdict(list)
+        self.functional: dict[str, list[Closure]] = defaultdict(list)
+        self.by_kind: dict[str, list[str]] = defaultdict(list)
+        for entity in self.facts.file.entities:
+            self.by_kind[entity.kind].append(entity.id)
         for fact in self.facts.file.facts:
             kind = self.facts.kind_of(fact)
             if kind.shape != "binary" or fact.object is None:
                 continue
             key = (fact.relation, fact.subject, fact.object)
+            self.involved[fact.relation].update((fact.subject, fact.object))
             if fact.negated:
                 if not fact.disputed:
                     self.negated[key] = fact
+                    self.negated_subjects[(fact.relation, fact.object)].add(fact.subject)
+                    self.negated_objects[(fact.relation, fact.subject)].add(fact.object)
             elif fact.disputed:
                 self.contested.add(key)
             else:
                 self.positive[key].append(fact)
                 self.objects_of[(fact.relation, fact.subject)].add(fact.object)
+                self.subjects_of[(fact.relation, fact.object)].add(fact.subject)
         for closure in self.facts.file.closures:
             self.closures[closure.relation].append(closure)
+            if closure.kind == "functional":
+                self.functional[closure.relation].append(closure)
+            elif closure.object is not None:
+                self.complete_for_object[(closure.relation, closure.object)].append(closure)
+            elif closure.subject is not None:
+                self.complete_for_subject[(closure.relation, closure.subject)].append(closure)
 
     # -- wording ---------------------------------------------------------------
     def name(self, entity_id: str) -> str:
@@ -159,18 +179,44 @@ class Context:
             fact = self.negated[key]
             text = self.render(kind.templates.get("negated_statement", ""), self.values(fact))
             return text or f"{self.name(subject)} did not {kind.label} {self.name(obj)}."
-        for closure in self.closures.get(relation, ()):
-            in_scope = closure.among == "all" or subject in closure.among
-            if closure.kind == "complete" and closure.object == obj and in_scope:
+        for closure in self.complete_for_object.get((relation, obj), ()):
+            if closure.among == "all" or subject in closure.among:
                 return closure.reason
-            if closure.kind == "complete" and closure.subject == subject and (
-                    closure.among == "all" or obj in closure.among):
+        for closure in self.complete_for_subject.get((relation, subject), ()):
+            if closure.among == "all" or obj in closure.among:
                 return closure.reason
-            if closure.kind == "functional" and in_scope:
+        for closure in self.functional.get(relation, ()):
+            if closure.among == "all" or subject in closure.among:
                 others = sorted(self.objects_of.get((relation, subject), ()))
                 if others and obj not in others:
-                    return f"{self.name(subject)} {kind.label} {self.name(others[0])}; {decapitalise(closure.reason)}"
+                    held = self.render(kind.templates.get("statement", "{subject} " + kind.label + " {object}."),
+                                       {"subject": self.phrase(subject), "object": self.phrase(others[0])})
+                    return f"{(held or '').rstrip('.')}; {decapitalise(closure.reason)}"
         return None
+
+    def provable_subjects(self, relation: str, obj: str, kind: str) -> set[str]:
+        """Entities of ``kind`` that the fact set proves did not stand in ``relation`` to ``obj``."""
+        found = set(self.negated_subjects.get((relation, obj), ()))
+        for closure in self.complete_for_object.get((relation, obj), ()):
+            found.update(self.involved[relation] if closure.among == "all" else closure.among)
+        for closure in self.functional.get(relation, ()):
+            scope = self.involved[relation] if closure.among == "all" else closure.among
+            found.update(s for s in scope if self.objects_of.get((relation, s)))
+        kinds = self.facts.entities
+        return {e for e in found if e in kinds and kinds[e].kind == kind
+                and (relation, e, obj) not in self.positive and (relation, e, obj) not in self.contested}
+
+    def provable_objects(self, relation: str, subject: str, kind: str) -> set[str]:
+        """Entities of ``kind`` that the fact set proves ``subject`` does not stand in ``relation`` to."""
+        found = set(self.negated_objects.get((relation, subject), ()))
+        for closure in self.complete_for_subject.get((relation, subject), ()):
+            found.update(self.involved[relation] if closure.among == "all" else closure.among)
+        for closure in self.functional.get(relation, ()):
+            if (closure.among == "all" or subject in closure.among) and self.objects_of.get((relation, subject)):
+                found.update(self.involved[relation])
+        kinds = self.facts.entities
+        return {e for e in found if e in kinds and kinds[e].kind == kind
+                and (relation, subject, e) not in self.positive and (relation, subject, e) not in self.contested}
 
     # -- citations ---------------------------------------------------------------
     def citations(self, facts: Iterable[Fact]) -> tuple[QuestionCitation, ...]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
+
 from ..dates import PartialDate, shift_days, shift_months
 from ..facts import Fact
 from ..questions import Question
@@ -50,7 +53,17 @@ def generate(ctx: Context) -> list[Question]:
         t = ctx.facts.kind_of(fact).templates
         return ctx.render(t.get("statement", "{subject} on {date}."), ctx.values(fact)) or label(fact)
 
-    timeline = sorted({f.date for f in events if f.date}, key=PartialDate.sort_key)
+    # Indexes, so that nothing below is quadratic in the number of events.
+    by_precision: dict[str, list[PartialDate]] = {}
+    for date in sorted({f.date for f in events if f.date}, key=PartialDate.sort_key):
+        by_precision.setdefault(date.precision, []).append(date)
+    by_relation: dict[str, list[Fact]] = {}
+    overlap: Counter = Counter()  # how many events of a relation fall in each year / month / day
+    for f in sorted(events, key=lambda f: (_days(f.date), f.id)):
+        by_relation.setdefault(f.relation, []).append(f)
+        overlap.update(_overlap_keys(f.relation, f.date))
+    relation_days = {rel: [_days(f.date) for f in fs] for rel, fs in by_relation.items()}
+
     for fact in events:
         assert fact.date is not None
         kind = ctx.facts.kind_of(fact)
@@ -60,8 +73,8 @@ def generate(ctx: Context) -> list[Question]:
         one_date = f"{explanation} An event has one date."
         # When?  Other dates of the timeline first (plausible), then nearby ones.
         if "ask_date" in t and (prompt := ctx.render(t["ask_date"], values, fact.according_to)):
-            same = [d for d in timeline if d.precision == fact.date.precision and d != fact.date]
-            same.sort(key=lambda d: abs(_days(d) - _days(fact.date)))
+            same = _nearest(by_precision[fact.date.precision], [_days(d) for d in by_precision[fact.date.precision]],
+                            _days(fact.date), lambda d: d != fact.date, 4)
             candidates = same[:2] + nearby(fact.date) + same[2:]
             wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
             if len(wrong) >= 2:
@@ -74,11 +87,9 @@ def generate(ctx: Context) -> list[Question]:
                     answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact]))
         # What happened on T?  Events of the same kind whose dates cannot be T.
         if "ask_event" in t and (prompt := ctx.render(t["ask_event"], values, fact.according_to)):
-            same_date = [f for f in events if f.relation == fact.relation and f.id != fact.id
-                         and not disjoint(f.date, fact.date)]
-            if not same_date:
-                others = sorted((f for f in events if f.relation == fact.relation and disjoint(f.date, fact.date)),
-                                key=lambda f: (abs(_days(f.date) - _days(fact.date)), f.id))
+            if not _shares_date(overlap, fact.relation, fact.date):
+                others = _nearest(by_relation[fact.relation], relation_days[fact.relation], _days(fact.date),
+                                  lambda f: disjoint(f.date, fact.date), 6)
                 wrong = pick(((label(f), sentence(f)) for f in others), label(fact))
                 if wrong:
                     questions.append(ctx.multiple_choice(
@@ -100,7 +111,8 @@ def generate(ctx: Context) -> list[Question]:
     # Ordering and "which came first", from events whose dates are pairwise distinct.
     ordered: list[Fact] = []
     for fact in sorted(events, key=lambda f: (f.date.sort_key(), f.id)):
-        if all(disjoint(fact.date, other.date) for other in ordered):
+        # in date order, a date disjoint from the last one kept is disjoint from all kept before it
+        if not ordered or disjoint(fact.date, ordered[-1].date):
             ordered.append(fact)
     groups = len(ordered) // ORDER_SIZE
     for number in range(groups):
@@ -130,6 +142,46 @@ def generate(ctx: Context) -> list[Question]:
 def either(question: str, items: list[str]) -> str:
     """'Which of these happened first?' -> 'Which of these happened first: A, B, C or D?'"""
     return f"{question.rstrip('?')}: {', '.join(items[:-1])} or {items[-1]}?"
+
+
+def _overlap_keys(relation: str, date: PartialDate) -> list[tuple]:
+    keys = [(relation, "any-in-year", date.year)]
+    if date.precision == "year":
+        keys.append((relation, "year-only", date.year))
+    if date.month is not None:
+        keys.append((relation, "any-in-month", date.year, date.month))
+        if date.day is None:
+            keys.append((relation, "month-only", date.year, date.month))
+        else:
+            keys.append((relation, "day", date.year, date.month, date.day))
+    return keys
+
+
+def _shares_date(overlap: Counter, relation: str, date: PartialDate) -> bool:
+    """True when another event of the relation may fall on the same day as ``date``."""
+    if date.precision == "year":
+        count = overlap[(relation, "any-in-year", date.year)]
+    elif date.precision == "month":
+        count = overlap[(relation, "year-only", date.year)] + overlap[(relation, "any-in-month", date.year, date.month)]
+    else:
+        count = (overlap[(relation, "year-only", date.year)] + overlap[(relation, "month-only", date.year, date.month)]
+                 + overlap[(relation, "day", date.year, date.month, date.day)])
+    return count > 1  # the event itself is counted once
+
+
+def _nearest(items: list, keys: list[int], target: int, keep, limit: int) -> list:
+    """Up to ``limit`` items passing ``keep``, nearest to ``target`` first (ties: earlier first)."""
+    right = bisect.bisect_left(keys, target)
+    left = right - 1
+    found = []
+    while len(found) < limit and (left >= 0 or right < len(items)):
+        if right >= len(items) or (left >= 0 and target - keys[left] <= keys[right] - target):
+            candidate, left = items[left], left - 1
+        else:
+            candidate, right = items[right], right + 1
+        if keep(candidate):
+            found.append(candidate)
+    return found
 
 
 def _days(date: PartialDate) -> int:
