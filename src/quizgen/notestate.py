@@ -50,8 +50,8 @@ class NoteTimes:
 
 
 def content_hash(question: Question) -> str:
-    body = json.dumps(question.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{LAYOUT}\x1f{body}".encode("utf-8")).hexdigest()[:16]
+    """Everything a note shows, hashed: the question's JSON (fields in model order) and the layout."""
+    return hashlib.sha256(LAYOUT.encode() + b"\x1f" + question.model_dump_json().encode("utf-8")).hexdigest()[:16]
 
 
 def now() -> int:

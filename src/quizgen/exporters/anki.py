@@ -13,10 +13,11 @@ and existing notes would stop updating. Make a new note type instead.
 
 from __future__ import annotations
 
-import html
 import os
+import sqlite3
 import tempfile
 import zipfile
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
@@ -77,9 +78,13 @@ NOTE_TYPE_NAMES = {
 }
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                          "{": "&#123;", "}": "&#125;"})
+
+
 def esc(text: str) -> str:
     """HTML-escape, and escape braces so no text can reach Anki's template syntax."""
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return text.translate(_ESCAPES)
 
 
 def human_date(iso: str) -> str:
@@ -90,8 +95,13 @@ def human_date(iso: str) -> str:
 
 
 def sources_html(question: Question) -> str:
+    return _sources_html(question.citations)
+
+
+@lru_cache(maxsize=4096)
+def _sources_html(citations) -> str:
     items = []
-    for c in question.citations:
+    for c in citations:
         title = esc(c.title)
         if c.url:
             title = f'<a href="{esc(c.url)}">{title}</a>'
@@ -170,19 +180,25 @@ def tags_for(question: Question) -> list[str]:
 
 
 def _write(genanki, decks, path: Path, timestamp: int) -> None:
-    """genanki writes the package; rewrite the zip with fixed entry times and deflate."""
-    handle, raw = tempfile.mkstemp(suffix=".apkg", dir=path.parent)
+    """What genanki's Package.write_to_file does, with fixed zip entry times and deflate:
+    the same notes give the same bytes."""
+    import itertools
+
+    handle, database = tempfile.mkstemp(suffix=".anki2", dir=path.parent)
     os.close(handle)
     try:
-        genanki.Package(decks).write_to_file(raw, timestamp=timestamp)
-        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(path, "w") as target:
-            for name in sorted(source.namelist()):
+        connection = sqlite3.connect(database)
+        genanki.Package(decks).write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+        connection.commit()
+        connection.close()
+        with zipfile.ZipFile(path, "w") as target:
+            for name, data in (("collection.anki2", Path(database).read_bytes()), ("media", b"{}")):
                 info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                target.writestr(info, source.read(name), compresslevel=9)
+                target.writestr(info, data, compresslevel=6)
     finally:
-        os.unlink(raw)
+        os.unlink(database)
 
 
 def timed_note_class(genanki):

@@ -93,9 +93,9 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
 
             # Which of these X'd O?
             if "ask_subject" in t:
-                provable = ctx.provable_subjects(relation, obj, ctx.facts.entities[subject].kind) - {subject}
                 wrong = pick(((ctx.name(c), ctx.proves_not(relation, c, obj) or "")
-                              for c in _plausible_first(ctx, relation, provable)), ctx.name(subject))
+                              for c in ctx.wrong_subjects(relation, obj, ctx.facts.entities[subject].kind)
+                              if c != subject), ctx.name(subject))
                 prompt = ctx.render(t["ask_subject"], values, attribution)
                 if wrong and prompt:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
@@ -103,9 +103,9 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                         answer=(ctx.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact]))
             # What did S X?
             if "ask_object" in t:
-                provable = ctx.provable_objects(relation, subject, ctx.facts.entities[obj].kind) - {obj}
                 wrong = pick(((ctx.name(c), ctx.proves_not(relation, subject, c) or "")
-                              for c in _plausible_first(ctx, relation, provable)), ctx.name(obj))
+                              for c in ctx.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
+                              if c != obj), ctx.name(obj))
                 prompt = ctx.render(t["ask_object"], values, attribution)
                 if prompt and wrong:
                     questions.append(ctx.multiple_choice(
@@ -173,8 +173,7 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
             by_object[fact.object] = fact
     candidates = []
     for obj, anchor in sorted(by_object.items()):
-        provable = ctx.provable_subjects(relation, obj, ctx.facts.entities[anchor.subject].kind)
-        for subject in _plausible_first(ctx, relation, provable, limit=4):
+        for subject in ctx.wrong_subjects(relation, obj, ctx.facts.entities[anchor.subject].kind, limit=4):
             if (relation, subject, obj) in ctx.negated:
                 continue  # already asked from its own fact
             why = ctx.proves_not(relation, subject, obj)

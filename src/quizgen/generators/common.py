@@ -194,29 +194,52 @@ class Context:
                     return f"{(held or '').rstrip('.')}; {decapitalise(closure.reason)}"
         return None
 
-    def provable_subjects(self, relation: str, obj: str, kind: str) -> set[str]:
-        """Entities of ``kind`` that the fact set proves did not stand in ``relation`` to ``obj``."""
-        found = set(self.negated_subjects.get((relation, obj), ()))
-        for closure in self.complete_for_object.get((relation, obj), ()):
-            found.update(self.involved[relation] if closure.among == "all" else closure.among)
-        for closure in self.functional.get(relation, ()):
-            scope = self.involved[relation] if closure.among == "all" else closure.among
-            found.update(s for s in scope if self.objects_of.get((relation, s)))
-        kinds = self.facts.entities
-        return {e for e in found if e in kinds and kinds[e].kind == kind
-                and (relation, e, obj) not in self.positive and (relation, e, obj) not in self.contested}
+    def _ranked(self, relation: str) -> list[str]:
+        """Entities in the relation's facts, by name: the most plausible wrong options."""
+        cache = self.__dict__.setdefault("_ranked_cache", {})
+        if relation not in cache:
+            cache[relation] = sorted(self.involved[relation], key=lambda e: (self.name(e), e))
+        return cache[relation]
 
-    def provable_objects(self, relation: str, subject: str, kind: str) -> set[str]:
-        """Entities of ``kind`` that the fact set proves ``subject`` does not stand in ``relation`` to."""
-        found = set(self.negated_objects.get((relation, subject), ()))
+    def _collect(self, relation: str, explicit: set[str], lazy: bool, kind: str, proven, limit: int) -> list[str]:
+        """Up to ``limit`` entities of ``kind`` that ``proven`` accepts: the explicitly named ones
+        first (involved ones before others, then by name), then, lazily, the relation's ranked entities."""
+        involved = self.involved[relation]
+        entities = self.facts.entities
+        pool = sorted((e for e in explicit if e in entities), key=lambda e: (e not in involved, self.name(e), e))
+        chosen: list[str] = []
+        seen: set[str] = set()
+        for candidate in pool + (self._ranked(relation) if lazy else []):
+            if candidate in seen:
+                continue
+            seen.add(candidate)
+            if entities[candidate].kind == kind and proven(candidate):
+                chosen.append(candidate)
+                if len(chosen) == limit:
+                    break
+        return chosen
+
+    def wrong_subjects(self, relation: str, obj: str, kind: str, limit: int = 6) -> list[str]:
+        """Entities of ``kind`` the fact set proves did not stand in ``relation`` to ``obj``."""
+        explicit = set(self.negated_subjects.get((relation, obj), ()))
+        lazy = bool(self.functional.get(relation))
+        for closure in self.complete_for_object.get((relation, obj), ()):
+            if closure.among == "all":
+                lazy = True
+            else:
+                explicit.update(closure.among)
+        return self._collect(relation, explicit, lazy, kind, lambda e: self.proves_not(relation, e, obj), limit)
+
+    def wrong_objects(self, relation: str, subject: str, kind: str, limit: int = 6) -> list[str]:
+        """Entities of ``kind`` the fact set proves ``subject`` does not stand in ``relation`` to."""
+        explicit = set(self.negated_objects.get((relation, subject), ()))
+        lazy = bool(self.functional.get(relation))
         for closure in self.complete_for_subject.get((relation, subject), ()):
-            found.update(self.involved[relation] if closure.among == "all" else closure.among)
-        for closure in self.functional.get(relation, ()):
-            if (closure.among == "all" or subject in closure.among) and self.objects_of.get((relation, subject)):
-                found.update(self.involved[relation])
-        kinds = self.facts.entities
-        return {e for e in found if e in kinds and kinds[e].kind == kind
-                and (relation, subject, e) not in self.positive and (relation, subject, e) not in self.contested}
+            if closure.among == "all":
+                lazy = True
+            else:
+                explicit.update(closure.among)
+        return self._collect(relation, explicit, lazy, kind, lambda e: self.proves_not(relation, subject, e), limit)
 
     # -- citations ---------------------------------------------------------------
     def citations(self, facts: Iterable[Fact]) -> tuple[QuestionCitation, ...]:

@@ -20,8 +20,18 @@ def generate(ctx: Context) -> list[Question]:
     for fact in role_facts:
         by_month[ctx.facts.as_of(fact).month_key()].append(fact)
 
+    posts = {f.id: ctx.role_of(f) for f in role_facts}
+    folded = {fid: text.casefold() for fid, text in posts.items()}
+    month_of = {f.id: ctx.facts.as_of(f).month_key() for f in role_facts}
+    by_id = {month: sorted(fs, key=lambda f: f.id) for month, fs in by_month.items()}
+    by_kind_id = {month: sorted(fs, key=lambda f: (ctx.facts.entities[f.subject].kind, f.id))
+                  for month, fs in by_month.items()}
+    held: dict[tuple, set[str]] = defaultdict(set)  # (month, person) -> folded posts
+    for f in role_facts:
+        held[(month_of[f.id], f.subject)].add(folded[f.id])
+
     def post(fact: Fact) -> str:
-        return ctx.role_of(fact)
+        return posts[fact.id]
 
     def sentence(fact: Fact) -> str:
         t = ctx.facts.kind_of(fact).templates
@@ -31,13 +41,13 @@ def generate(ctx: Context) -> list[Question]:
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
         values = ctx.values(fact)
-        peers = [f for f in by_month[ctx.facts.as_of(fact).month_key()] if f.subject != fact.subject]
-        own_posts = {post(f).casefold() for f in by_month[ctx.facts.as_of(fact).month_key()] if f.subject == fact.subject}
+        month = month_of[fact.id]
+        own_posts = held[(month, fact.subject)]
         explanation = sentence(fact)
         # Which post did P hold?  Another's post is proven not P's: a post has one holder at a time.
         if "ask_role" in t and (prompt := ctx.render(t["ask_role"], values, fact.according_to)):
             wrong = pick(((capital(post(f)), f"{sentence(f)} A post has one holder at a time.")
-                          for f in sorted(peers, key=lambda f: f.id) if post(f).casefold() not in own_posts),
+                          for f in by_id[month] if f.subject != fact.subject and folded[f.id] not in own_posts),
                          capital(post(fact)))
             if wrong:
                 questions.append(ctx.multiple_choice(
@@ -46,8 +56,8 @@ def generate(ctx: Context) -> list[Question]:
         # Who held post R?  Anyone else is proven not to.
         if "ask_holder" in t and (prompt := ctx.render(t["ask_holder"], values, fact.according_to)):
             wrong = pick(((ctx.name(f.subject), f"{explanation} A post has one holder at a time.")
-                          for f in sorted(peers, key=lambda f: (ctx.facts.entities[f.subject].kind, f.id))
-                          if post(f).casefold() != post(fact).casefold()), ctx.name(fact.subject))
+                          for f in by_kind_id[month]
+                          if f.subject != fact.subject and folded[f.id] != folded[fact.id]), ctx.name(fact.subject))
             if wrong:
                 questions.append(ctx.multiple_choice(
                     family=FAMILY, template="ask_holder", prompt=prompt, answer=(ctx.name(fact.subject), explanation),
@@ -62,12 +72,11 @@ def generate(ctx: Context) -> list[Question]:
             questions.append(ctx.question(
                 family=FAMILY, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
                 explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
-            eligible = [f for f in sorted(peers, key=lambda f: f.id)
-                        if post(f).casefold() != post(fact).casefold()
-                        and post(fact).casefold() not in {post(g).casefold() for g in peers if g.subject == f.subject}]
             # the next peer after this fact in id order, so each person appears in about one false statement
-            later = [f for f in eligible if f.id > fact.id]
-            other = (later or eligible or [None])[0]
+            ordered = by_id[month]
+            start = next(i for i, f in enumerate(ordered) if f.id == fact.id)
+            other = next((f for f in ordered[start + 1:] + ordered[:start]
+                          if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]), None)
             if other is not None:
                 false_prompt = ctx.render(t["statement"], {**values, "subject": ctx.phrase(other.subject)})
                 why = f"{explanation} {sentence(other)}"
