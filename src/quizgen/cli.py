@@ -178,12 +178,18 @@ def build(
     sources: SourcesOpt = None,
     state: Annotated[Optional[Path], typer.Option(
         "--state", help="Anki state file (default: next to the fact file, FACTS.anki-state.json).")] = None,
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per printed quiz.")] = 20,
+    versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Printed quiz versions.")] = 2,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
     and two printable quiz versions with answer keys (PDF and Markdown)."""
     from . import pipeline
 
-    result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources, state_path=state))
+    from .exporters import Settings
+
+    settings = Settings(seed=seed, count=count, versions=versions)
+    result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources, state_path=state,
+                                         settings=settings))
     _warn(result.warnings)
     for note in result.notes:
         typer.echo(note)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Precision = Literal["year", "month", "day"]
@@ -71,6 +72,11 @@ def parse_date(value: object) -> PartialDate:
         value = str(value)
     if not isinstance(value, str):
         raise ValueError("expected a date like 2020-01-13, 2020-01 or 2020")
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(value: str) -> PartialDate:
     match = _PATTERN.match(value.strip())
     if not match:
         raise ValueError(f"'{value}' is not a date in YYYY-MM-DD, YYYY-MM or YYYY form")

@@ -22,7 +22,7 @@ from .errors import FactFileError, Location, Problem, located
 from .facts import ENTITY_KINDS, FactFile, FactSet, RelationKind, RelationOverride
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 2_000_000
 MAX_DEPTH = 64
 
 _SCALAR_TAGS = {
@@ -36,69 +36,134 @@ _SCALAR_TAGS = {
 
 
 class _Builder:
-    """Turns a composed node tree into data, recording where each value stands."""
+    """Builds plain data straight from the YAML event stream, recording where each value stands.
+
+    One pass, no recursion: nesting depth, alias expansion, tags and duplicate keys are
+    checked as the events arrive.
+    """
 
     def __init__(self, file: str):
         self.file = file
         self.marks: dict[tuple[Any, ...], Location] = {}
         self.nodes = 0
+        self.resolver = yaml.resolver.Resolver()
         self.constructor = yaml.constructor.SafeConstructor()
+        self.anchors: dict[str, tuple[Any, int]] = {}
 
-    def where(self, node: yaml.Node) -> Location:
-        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+    def where(self, event: yaml.Event) -> Location:
+        return Location(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
 
-    def fail(self, node: yaml.Node, message: str, hint: str) -> FactFileError:
-        return FactFileError(Problem(self.where(node), message, hint))
+    def fail(self, event: yaml.Event, message: str, hint: str) -> FactFileError:
+        return FactFileError(Problem(self.where(event), message, hint))
 
-    def build(self, node: yaml.Node, path: tuple[Any, ...], depth: int = 0) -> Any:
-        self.nodes += 1
+    def count(self, event: yaml.Event, amount: int = 1) -> None:
+        self.nodes += amount
         if self.nodes > MAX_NODES:
-            raise self.fail(node, f"the document expands to more than {MAX_NODES:,} values",
+            raise self.fail(event, f"the document expands to more than {MAX_NODES:,} values",
                             "a fact file never needs that many; remove repeated YAML aliases (*name)")
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep",
-                            "a fact file is at most a few levels deep; check the indentation")
-        self.marks.setdefault(path, self.where(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                raise self.tag_error(node)
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                raise self.tag_error(node)
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.fail(key_node, "a key must be plain text", "write the key as a simple word")
-                key = self.scalar(key_node)
-                if isinstance(key, (list, dict)) or key is None:
-                    raise self.fail(key_node, "a key must be plain text", "write the key as a simple word")
-                key = str(key) if not isinstance(key, str) else key
-                if key in result:
-                    first = self.marks.get(path + (key,))
-                    where = f" (first at line {first.line})" if first else ""
-                    raise self.fail(key_node, f"duplicate key '{key}'{where}",
-                                    "YAML keeps only the last value; remove or rename one of them")
-                self.marks[path + (key,)] = self.where(key_node)
-                result[key] = self.build(value_node, path + (key,), depth + 1)
-            return result
-        raise self.fail(node, "unsupported YAML node", "use plain mappings, lists and text")
 
-    def tag_error(self, node: yaml.Node) -> FactFileError:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        return self.fail(node, f"the YAML tag {tag} is not allowed (tags are never executed)",
+    def run(self, events) -> Any:
+        stack: list[list[Any]] = []  # [container, path, pending key, start event, anchor, nodes at start]
+        root: list[Any] = []
+        documents = 0
+
+        def path_of_next() -> tuple[Any, ...]:
+            if not stack:
+                return ()
+            container, path, key = stack[-1][0], stack[-1][1], stack[-1][2]
+            return path + ((len(container),) if isinstance(container, list) else (key,))
+
+        def emit(value: Any, event: yaml.Event) -> None:
+            if not stack:
+                root.append(value)
+                return
+            frame = stack[-1]
+            container = frame[0]
+            if isinstance(container, list):
+                container.append(value)
+            elif frame[2] is None:  # this value is a key
+                if isinstance(value, (list, dict)) or value is None:
+                    raise self.fail(event, "a key must be plain text", "write the key as a simple word")
+                key = value if isinstance(value, str) else str(value)
+                if key in container:
+                    first = self.marks.get(frame[1] + (key,))
+                    where = f" (first at line {first.line})" if first else ""
+                    raise self.fail(event, f"duplicate key '{key}'{where}",
+                                    "YAML keeps only the last value; remove or rename one of them")
+                self.marks[frame[1] + (key,)] = self.where(event)
+                frame[2] = key
+            else:
+                container[frame[2]] = value
+                frame[2] = None
+
+        def is_key() -> bool:
+            return bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
+
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.fail(event, "the file holds more than one YAML document ('---')",
+                                    "keep one document per fact file")
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor not in self.anchors:
+                    raise self.fail(event, "YAML syntax error: an alias (*name) refers to an anchor (&name) that "
+                                           "is not defined", "define the anchor first, or write the value out")
+                value, size = self.anchors[event.anchor]
+                self.count(event, size)
+                if not is_key():
+                    self.marks.setdefault(path_of_next(), self.where(event))
+                emit(value, event)
+            elif isinstance(event, yaml.ScalarEvent):
+                if not is_key():
+                    self.count(event)
+                    self.marks.setdefault(path_of_next(), self.where(event))
+                value = self.scalar(event)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                emit(value, event)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                self.count(event)
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = self.resolver.resolve(yaml.MappingNode if mapping else yaml.SequenceNode, None, event.implicit)
+                if tag != ("tag:yaml.org,2002:map" if mapping else "tag:yaml.org,2002:seq"):
+                    raise self.tag_error(event, tag)
+                if is_key():
+                    raise self.fail(event, "a key must be plain text", "write the key as a simple word")
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(event, f"values are nested more than {MAX_DEPTH} levels deep",
+                                    "a fact file is at most a few levels deep; check the brackets")
+                path = path_of_next()
+                self.marks.setdefault(path, self.where(event))
+                stack.append([{} if mapping else [], path, None, event, event.anchor, self.nodes])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                container, _, _, start, anchor, before = stack.pop()
+                if anchor:
+                    self.anchors[anchor] = (container, self.nodes - before + 1)
+                emit(container, start)
+        return root[0] if root else None
+
+    def tag_error(self, event: yaml.Event, tag: str) -> FactFileError:
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
+        return self.fail(event, f"the YAML tag {tag} is not allowed (tags are never executed)",
                          "remove the tag; write plain text, numbers, lists and mappings")
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        tag = node.tag
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag not in _SCALAR_TAGS:
-            raise self.tag_error(node)
+            raise self.tag_error(event, tag)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-            return node.value
+            return event.value
         if tag == "tag:yaml.org,2002:null":
             return None
+        node = yaml.ScalarNode(tag, event.value)
         if tag == "tag:yaml.org,2002:bool":
             return self.constructor.construct_yaml_bool(node)
         if tag == "tag:yaml.org,2002:int":
@@ -184,21 +249,6 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
                    "check indentation, colons and quotes on this line and the one before")
 
 
-def _check_depth(text: str, loader: type, display: str) -> None:
-    """Walk the event stream (no recursion) and stop at absurd nesting before composing."""
-    depth = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise FactFileError(located(display, mark.line + 1, mark.column + 1,
-                                            f"values are nested more than {MAX_DEPTH} levels deep",
-                                            "a fact file is at most a few levels deep; check the brackets"))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-
-
 def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Location]]:
     """Parse YAML text into plain data and a map from value paths to locations."""
     if "\t" in text:
@@ -209,25 +259,16 @@ def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Loca
                                             "tab character in indentation",
                                             "YAML indents with spaces only; replace the tab with spaces"))
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    builder = _Builder(display)
     try:
-        _check_depth(text, loader, display)
-        node = yaml.compose(text, Loader=loader)
+        data = builder.run(yaml.parse(text, Loader=loader))
     except yaml.MarkedYAMLError as exc:
         raise FactFileError(_syntax_problem(exc, display)) from None
     except yaml.YAMLError as exc:
         raise FactFileError(located(display, None, None, f"YAML error: {exc}", "check the file is YAML")) from None
-    except RecursionError:
-        raise FactFileError(located(display, 1, 1, "values are nested too deeply",
-                                    "a fact file is at most a few levels deep")) from None
-    if node is None:
+    if data is None and not builder.nodes:
         raise FactFileError(located(display, 1, 1, "the file is empty",
                                     "start from the example in docs/facts-format.md"))
-    builder = _Builder(display)
-    try:
-        data = builder.build(node, ())
-    except RecursionError:
-        raise FactFileError(located(display, None, None, "values are nested too deeply",
-                                    "a fact file is at most a few levels deep")) from None
     return data, builder.marks
 
 

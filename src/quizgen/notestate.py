@@ -114,7 +114,13 @@ def update(state: dict, questions: Sequence[Question], at: int) -> NoteTimes:
 
 
 def dumps(state: dict) -> str:
-    return json.dumps(state, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    """One line per note, sorted: small diffs when a few notes change, and fast to write."""
+    notes = state["notes"]
+    lines = ",\n".join(f"  {json.dumps(qid)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
+                        for qid, entry in sorted(notes.items()))
+    body = f"{{\n{lines}\n }}" if notes else "{}"
+    return f'{{\n "format": {state["format"]},\n "notes": {body},\n "topic": {json.dumps(state["topic"])}\n}}\n'
+
 
 
 def save(path: Path, state: dict) -> None:

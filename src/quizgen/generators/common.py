@@ -7,6 +7,7 @@ distractors they use never depends on the seed.
 
 from __future__ import annotations
 
+import itertools
 import random
 import string
 from collections import defaultdict
@@ -131,7 +132,7 @@ class Context:
         return f"{role} of {self.phrase(fact.of)}" if fact.of else role
 
     def month(self, fact: Fact) -> str:
-        date = self.facts.as_of(fact)
+        date = self.as_of(fact)
         return PartialDate(date.year, date.month).human()
 
     def values(self, fact: Fact) -> dict[str, str]:
@@ -194,26 +195,30 @@ class Context:
                     return f"{(held or '').rstrip('.')}; {decapitalise(closure.reason)}"
         return None
 
-    def _ranked(self, relation: str) -> list[str]:
-        """Entities in the relation's facts, by name: the most plausible wrong options."""
+    def _ranked(self, relation: str, kind: str) -> list[str]:
+        """Entities of ``kind`` in the relation's facts, by name: the most plausible wrong options."""
         cache = self.__dict__.setdefault("_ranked_cache", {})
-        if relation not in cache:
-            cache[relation] = sorted(self.involved[relation], key=lambda e: (self.name(e), e))
-        return cache[relation]
+        key = (relation, kind)
+        if key not in cache:
+            entities = self.facts.entities
+            cache[key] = sorted((e for e in self.involved[relation] if e in entities and entities[e].kind == kind),
+                                key=lambda e: (self.name(e), e))
+        return cache[key]
 
     def _collect(self, relation: str, explicit: set[str], lazy: bool, kind: str, proven, limit: int) -> list[str]:
         """Up to ``limit`` entities of ``kind`` that ``proven`` accepts: the explicitly named ones
         first (involved ones before others, then by name), then, lazily, the relation's ranked entities."""
         involved = self.involved[relation]
         entities = self.facts.entities
-        pool = sorted((e for e in explicit if e in entities), key=lambda e: (e not in involved, self.name(e), e))
+        pool = sorted((e for e in explicit if e in entities and entities[e].kind == kind),
+                      key=lambda e: (e not in involved, self.name(e), e))
         chosen: list[str] = []
         seen: set[str] = set()
-        for candidate in pool + (self._ranked(relation) if lazy else []):
+        for candidate in itertools.chain(pool, self._ranked(relation, kind) if lazy else ()):
             if candidate in seen:
                 continue
             seen.add(candidate)
-            if entities[candidate].kind == kind and proven(candidate):
+            if proven(candidate):
                 chosen.append(candidate)
                 if len(chosen) == limit:
                     break
@@ -243,6 +248,7 @@ class Context:
 
     # -- citations ---------------------------------------------------------------
     def citations(self, facts: Iterable[Fact]) -> tuple[QuestionCitation, ...]:
+        cache = self.__dict__.setdefault("_citation_cache", {})
         seen: set[tuple[str, str]] = set()
         result = []
         for fact in facts:
@@ -251,11 +257,19 @@ class Context:
                 if key in seen:
                     continue
                 seen.add(key)
-                source = self.facts.sources[citation.source]
-                result.append(QuestionCitation(source=source.id, publisher=source.publisher, title=source.title,
-                                               published=source.published.iso(), url=source.url,
-                                               quote=citation.quote))
+                if key not in cache:
+                    source = self.facts.sources[citation.source]
+                    cache[key] = QuestionCitation(source=source.id, publisher=source.publisher, title=source.title,
+                                                  published=source.published.iso(), url=source.url,
+                                                  quote=citation.quote)
+                result.append(cache[key])
         return tuple(result)
+
+    def as_of(self, fact: Fact) -> PartialDate:
+        cache = self.__dict__.setdefault("_as_of_cache", {})
+        if fact.id not in cache:
+            cache[fact.id] = self.facts.as_of(fact)
+        return cache[fact.id]
 
     # -- options -----------------------------------------------------------------
     def position(self, count: int) -> int:
@@ -281,7 +295,7 @@ class Context:
                  facts: Sequence[Fact], variant: str = "", options: tuple[Option, ...] = (),
                  accepted: Sequence[str] = (), pairs: Sequence[Pair] = (), items: Sequence[str] = (),
                  choices: Sequence[str] | None = None) -> Question:
-        as_of = max((self.facts.as_of(f) for f in facts), key=PartialDate.sort_key)
+        as_of = max((self.as_of(f) for f in facts), key=PartialDate.sort_key)
         return Question(
             id=question_id(family, template, [f.id for f in facts], variant),
             family=family, kind=kind, template=template, prompt=prompt, answer=answer,

@@ -63,6 +63,7 @@ def generate(ctx: Context) -> list[Question]:
         by_relation.setdefault(f.relation, []).append(f)
         overlap.update(_overlap_keys(f.relation, f.date))
     relation_days = {rel: [_days(f.date) for f in fs] for rel, fs in by_relation.items()}
+    precision_days = {p: [_days(d) for d in dates] for p, dates in by_precision.items()}
 
     for fact in events:
         assert fact.date is not None
@@ -73,7 +74,7 @@ def generate(ctx: Context) -> list[Question]:
         one_date = f"{explanation} An event has one date."
         # When?  Other dates of the timeline first (plausible), then nearby ones.
         if "ask_date" in t and (prompt := ctx.render(t["ask_date"], values, fact.according_to)):
-            same = _nearest(by_precision[fact.date.precision], [_days(d) for d in by_precision[fact.date.precision]],
+            same = _nearest(by_precision[fact.date.precision], precision_days[fact.date.precision],
                             _days(fact.date), lambda d: d != fact.date, 4)
             candidates = same[:2] + nearby(fact.date) + same[2:]
             wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
