@@ -38,11 +38,17 @@ def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, flo
 
 
 def timed(action, runs: int) -> float:
+    """Median seconds; the heap built so far is frozen first, as quizgen's pipeline does before exporting."""
+    import gc
+
     samples = []
     for _ in range(runs):
+        gc.collect()
+        gc.freeze()
         started = time.perf_counter()
         action()
         samples.append(time.perf_counter() - started)
+        gc.unfreeze()
     return statistics.median(samples)
 
 

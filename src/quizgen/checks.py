@@ -181,6 +181,10 @@ def check(facts: FactSet, known_families: Iterable[str] = ()) -> list[Problem]:
             holders.setdefault(key4, (index, fact))
 
     # -- closures ------------------------------------------------------------
+    facts_by_relation: dict[str, list[tuple[int, Fact]]] = defaultdict(list)
+    for index, fact in enumerate(file.facts):
+        if not fact.negated and not fact.disputed:
+            facts_by_relation[fact.relation].append((index, fact))
     for index, closure in enumerate(file.closures):
         path = ("closures", index)
         citations(path, closure.citations)
@@ -207,7 +211,7 @@ def check(facts: FactSet, known_families: Iterable[str] = ()) -> list[Problem]:
             err(path, "a 'functional' closure names no object or subject", "limit it with 'among' instead", "bad-closure")
             continue
         scope = None if closure.among == "all" else set(closure.among)
-        rel_facts = [(i, f) for i, f in enumerate(file.facts) if f.relation == closure.relation and not f.negated and not f.disputed]
+        rel_facts = facts_by_relation.get(closure.relation, [])
         if closure.kind == "functional":
             by_subject: dict[str, list[tuple[int, Fact]]] = defaultdict(list)
             for i, f in rel_facts:

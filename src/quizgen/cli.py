@@ -67,6 +67,19 @@ def _warn(warnings) -> None:
         typer.echo(str(warning), err=True)
 
 
+def _warn_briefly(warnings, facts: Path, limit: int = 10) -> None:
+    """A few warnings in full; past that, a count by kind (`quizgen check` lists them all)."""
+    if len(warnings) <= limit:
+        _warn(warnings)
+        return
+    from collections import Counter
+
+    counts = Counter(w.code or "other" for w in warnings)
+    summary = ", ".join(f"{count} {code}" for code, count in sorted(counts.items()))
+    typer.echo(f"{facts}: {len(warnings)} warnings ({summary}); run 'quizgen check {facts}' to list them",
+               err=True)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"quizgen {__version__}")
@@ -190,7 +203,7 @@ def build(
     settings = Settings(seed=seed, count=count, versions=versions)
     result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources, state_path=state,
                                          settings=settings))
-    _warn(result.warnings)
+    _warn_briefly(result.warnings, facts)
     for note in result.notes:
         typer.echo(note)
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.by_kind.items()))

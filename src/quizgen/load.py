@@ -35,6 +35,21 @@ _SCALAR_TAGS = {
 }
 
 
+class Marks(dict):
+    """Value path -> (line, column), handed out as Locations (made only when asked for)."""
+
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def __getitem__(self, key: tuple[Any, ...]) -> Location:
+        line, column = dict.__getitem__(self, key)
+        return Location(self.file, line, column)
+
+    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+
 class _Builder:
     """Builds plain data straight from the YAML event stream, recording where each value stands.
 
@@ -44,17 +59,18 @@ class _Builder:
 
     def __init__(self, file: str):
         self.file = file
-        self.marks: dict[tuple[Any, ...], Location] = {}
+        self.marks = Marks(file)
         self.nodes = 0
         self.resolver = yaml.resolver.Resolver()
+        self.resolved: dict[str, str] = {}
         self.constructor = yaml.constructor.SafeConstructor()
         self.anchors: dict[str, tuple[Any, int]] = {}
 
-    def where(self, event: yaml.Event) -> Location:
-        return Location(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
+    def where(self, event: yaml.Event) -> tuple[int, int]:
+        return (event.start_mark.line + 1, event.start_mark.column + 1)
 
     def fail(self, event: yaml.Event, message: str, hint: str) -> FactFileError:
-        return FactFileError(Problem(self.where(event), message, hint))
+        return FactFileError(Problem(Location(self.file, *self.where(event)), message, hint))
 
     def count(self, event: yaml.Event, amount: int = 1) -> None:
         self.nodes += amount
@@ -156,7 +172,13 @@ class _Builder:
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if not event.implicit[0]:  # quoted or block text: always a string
+                tag = "tag:yaml.org,2002:str"
+            else:
+                tag = self.resolved.get(event.value)
+                if tag is None:
+                    tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+                    self.resolved[event.value] = tag
         if tag not in _SCALAR_TAGS:
             raise self.tag_error(event, tag)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):

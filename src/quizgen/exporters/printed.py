@@ -12,9 +12,18 @@ from ..quiz import Version, make_versions, select
 PAPERS = {"a4": "a4", "letter": "us-letter"}
 
 
+_LAST: list = []  # (bank, key, versions) of the last call: the PDF and Markdown exporters share it
+
+
 def versions(bank: QuestionBank, settings) -> list[Version]:
+    key = (settings.count, settings.seed, tuple(settings.families), tuple(settings.kinds), settings.versions,
+           settings.title)
+    if _LAST and _LAST[0] is bank and _LAST[1] == key:
+        return _LAST[2]
     chosen = select(bank.questions, settings.count, settings.seed, settings.families, settings.kinds)
-    return make_versions(chosen, settings.versions, settings.seed, settings.title or bank.title)
+    result = make_versions(chosen, settings.versions, settings.seed, settings.title or bank.title)
+    _LAST[:] = [bank, key, result]
+    return result
 
 
 def human(iso: str) -> str:

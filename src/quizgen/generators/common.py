@@ -12,6 +12,7 @@ import random
 import string
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ..dates import PartialDate
@@ -41,6 +42,11 @@ def decapitalise(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
+
+
+@lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[str, ...]:
+    return tuple(f for _, f, _, _ in string.Formatter().parse(template) if f)
 
 
 def when(date: PartialDate) -> str:
@@ -156,8 +162,7 @@ class Context:
 
     def render(self, template: str, values: dict[str, str], attribution: str | None = None) -> str | None:
         """Fill a template; None when it needs a value the fact does not have."""
-        needed = [f for _, f, _, _ in string.Formatter().parse(template) if f]
-        if any(not values.get(name) for name in needed):
+        if any(not values.get(name) for name in _fields(template)):
             return None
         if attribution:
             # lower-case the template's own first word ("Which" -> "which"), never a filled-in name
