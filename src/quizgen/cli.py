@@ -193,16 +193,22 @@ def build(
         "--state", help="Anki state file (default: next to the fact file, FACTS.anki-state.json).")] = None,
     count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per printed quiz.")] = 20,
     versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Printed quiz versions.")] = 2,
+    format: Annotated[Optional[list[str]], typer.Option(
+        "--format", help="An output to write (repeatable): json, anki, markdown, pdf, moodle, gift, canvas, "
+                         "quizlet, kahoot, or all. Default: json, anki, markdown, pdf.")] = None,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
     and two printable quiz versions with answer keys (PDF and Markdown)."""
     from . import pipeline
 
-    from .exporters import Settings
+    from .exporters import REGISTRY, Settings
 
+    formats = _choices(format, tuple(REGISTRY) + ("all",), "--format")
+    if "all" in formats:
+        formats = tuple(REGISTRY)
     settings = Settings(seed=seed, count=count, versions=versions)
     result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources, state_path=state,
-                                         settings=settings))
+                                         settings=settings, formats=formats or None))
     _warn_briefly(result.warnings, facts)
     for note in result.notes:
         typer.echo(note)

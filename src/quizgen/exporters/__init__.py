@@ -39,7 +39,14 @@ REGISTRY: dict[str, str] = {
     "anki": "quizgen.exporters.anki",
     "markdown": "quizgen.exporters.markdown",
     "pdf": "quizgen.exporters.pdf",
+    "moodle": "quizgen.exporters.moodle",
+    "gift": "quizgen.exporters.gift",
+    "canvas": "quizgen.exporters.canvas",
+    "quizlet": "quizgen.exporters.quizlet",
+    "kahoot": "quizgen.exporters.kahoot",
 }
+# What a fresh user expects from `quizgen build`: the question bank, the Anki deck and printable
+# quizzes. Classroom platforms are chosen with --format (or --format all).
 DEFAULT = ("json", "anki", "markdown", "pdf")
 
 

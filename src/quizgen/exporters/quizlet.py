@@ -1,0 +1,28 @@
+"""Quizlet (quizlet.tsv): term TAB definition, one card per line, for Quizlet's "Import" box.
+
+Multiple choice and short answer: the question and its answer. True/false: the statement and
+True or False. Matching: one card per pair. Ordering has no card form and is left out.
+Tabs and newlines inside text become spaces.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..questions import QuestionBank
+from .platforms import one_line
+
+
+def render(bank: QuestionBank) -> str:
+    lines = []
+    for question in sorted(bank.questions, key=lambda q: (q.family, q.id)):
+        if question.kind in ("multiple_choice", "short_answer", "true_false"):
+            lines.append((question.prompt, question.answer))
+        elif question.kind == "matching":
+            lines.extend((f"{pair.left} — {question.prompt}", pair.right) for pair in question.pairs)
+    return "".join(f"{one_line(term)}\t{one_line(definition)}\n" for term, definition in lines)
+
+
+def export(bank: QuestionBank, folder: Path, settings) -> list[str]:
+    (folder / "quizlet.tsv").write_text(render(bank), encoding="utf-8", newline="\n")
+    return ["quizlet.tsv"]
