@@ -157,6 +157,10 @@ def test_hostile_text_prints_literally(tmp_path):
     for literal in ('#panic("x")', "$x$ *bold* _it_ [link](http://x)", "<script>alert(1)</script>",
                     "{{c1::x}} Cloze", "{{Front}} Accord", "Envoy {{Tags}}", "../../etc/passwd"):
         assert literal in text, literal
+    # Arabic is drawn with the shipped DejaVu Sans (Libertinus has no Arabic glyphs)
+    with pdfplumber.open(out / "key-A.pdf") as pdf:
+        arabic = [c for page in pdf.pages for c in page.chars if "\u0600" <= c["text"] <= "\u06ff"]
+    assert arabic and all("DejaVu" in c["fontname"] for c in arabic)
     markdown = (out / "quiz-A.md").read_text(encoding="utf-8")
     assert r"\<script\>alert(1)\</script\>" in markdown
     assert r"\$x\$ \*bold\* \_it\_ \[link\](http://x)" in markdown

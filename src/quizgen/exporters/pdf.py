@@ -1,7 +1,8 @@
 """Printable quizzes as PDF, typeset by Typst: quiz-V.pdf and key-V.pdf for each version V.
 
 The quiz data reaches Typst as one JSON value (sys.inputs), never pasted into markup.
-Only Typst's embedded fonts are used (system fonts ignored) and the creation date is
+Only Typst's embedded fonts and the DejaVu Sans shipped with quizgen (for Arabic and other
+scripts Libertinus lacks) are used, system fonts ignored, and the creation date is
 fixed from the data, so the same input gives the same bytes on every machine.
 """
 
@@ -20,9 +21,11 @@ def render(data: dict, fmt: str = "pdf", ppi: float | None = None, timestamp=Non
     import typst
 
     template = resources.files("quizgen").joinpath("exporters/templates/quiz.typ")
-    with resources.as_file(template) as path:
+    fonts = resources.files("quizgen").joinpath("exporters/fonts")
+    with resources.as_file(template) as path, resources.as_file(fonts) as font_dir:
         try:
             return typst.compile(path.read_bytes(), root=str(path.parent), ignore_system_fonts=True, format=fmt,
+                                 font_paths=[str(font_dir)],
                                  ppi=ppi, sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
                                  timestamp=timestamp)
         except typst.TypstError as exc:  # a template bug, never user text: data is not markup
