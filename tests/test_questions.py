@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 
 import pytest
@@ -189,7 +190,8 @@ def fact_sets(draw):
             "entities": entities, "facts": facts, "closures": closures}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("QUIZGEN_FUZZ_EXAMPLES", "100")) // 10 + 50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=os.environ.get("CI") == "true")
 @given(fact_sets(), st.integers(0, 2**32 - 1))
 def test_random_fact_sets_give_only_provable_questions(tmp_path, document, seed):
     path = tmp_path / "random.yaml"
