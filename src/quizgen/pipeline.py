@@ -131,18 +131,10 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
                          + ", ".join(times.newly_retired))
 
     def produce(folder: Path) -> list[str]:
-        files: list[str] = []
+        results = run_exporters(chosen, the_bank, folder, settings, str(out))
         for name in chosen:
-            try:
-                written = exporters.get(name)(the_bank, folder, settings)
-            except OSError as exc:
-                raise ExportError(Problem(Location(str(out)), f"{name} output failed: {exc.strerror or exc}",
-                                          "check free disk space and permissions")) from None
-            if isinstance(written, tuple):  # (files, notes)
-                written, extra = written
-                notes.extend(extra)
-            files.extend(written)
-        return files
+            notes.extend(results[name][1])
+        return [f for name in chosen for f in results[name][0]]
 
     protected = [Path(facts_path)] + ([Path(sources_dir)] if sources_dir else [])
     # Everything made so far lives until the end: keep the garbage collector from rescanning it
@@ -157,3 +149,66 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
         notes.append(f"updated {state_file} (commit it with the fact file)")
     return BuildResult(Path(out), tuple(files), len(questions), dict(Counter(q.family for q in questions)),
                        dict(Counter(q.kind for q in questions)), checked.warnings, tuple(notes))
+
+
+# Exporters that run in a second process while this one writes the rest (two cores, less wall time).
+SECOND_PROCESS = ("json", "markdown", "pdf")
+
+
+def _export(names: Sequence[str], bank, folder: Path, settings, out: str) -> dict[str, tuple[list[str], list[str]]]:
+    from . import exporters
+    from .errors import ExportError
+
+    results: dict[str, tuple[list[str], list[str]]] = {}
+    for name in names:
+        try:
+            written = exporters.get(name)(bank, folder, settings)
+        except OSError as exc:
+            raise ExportError(Problem(Location(out), f"{name} output failed: {exc.strerror or exc}",
+                                      "check free disk space and permissions")) from None
+        results[name] = (list(written[0]), list(written[1])) if isinstance(written, tuple) else (list(written), [])
+    return results
+
+
+def run_exporters(names: Sequence[str], bank, folder: Path, settings, out: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Run the exporters into ``folder``. Where the system can fork, the JSON, Markdown and PDF
+    outputs are written by a child process at the same time; any failure in either is raised here."""
+    import json
+    import os
+
+    from .errors import ExportError, QuizgenError
+
+    second = [n for n in names if n in SECOND_PROCESS]
+    first = [n for n in names if n not in SECOND_PROCESS]
+    if not hasattr(os, "fork") or not first or not second or os.environ.get("QUIZGEN_NO_FORK"):
+        return _export(names, bank, folder, settings, out)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write its outputs, report, and leave without running any cleanup
+        os.close(read_end)
+        try:
+            payload = {"ok": True, "results": _export(second, bank, folder, settings, out)}
+        except QuizgenError as exc:
+            payload = {"ok": False, "problems": [[p.location.file, p.location.line, p.location.column, p.message,
+                                                  p.hint] for p in exc.problems]}
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+            payload = {"ok": False, "problems": [[out, None, None, f"internal error in an exporter: "
+                                                  f"{type(exc).__name__}: {exc}", "this is a bug; please report it"]]}
+        data = json.dumps(payload).encode("utf-8")
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        os._exit(0)
+    os.close(write_end)
+    try:
+        results = _export(first, bank, folder, settings, out)
+    finally:
+        with os.fdopen(read_end, "rb") as pipe:
+            report = pipe.read()
+        os.waitpid(pid, 0)
+    child = json.loads(report or b'{"ok": false, "problems": []}')
+    if not child["ok"]:
+        problems = [Problem(Location(f, l, c), m, h) for f, l, c, m, h in child["problems"]] or [
+            Problem(Location(out), "an exporter process stopped unexpectedly", "run the build again")]
+        raise ExportError(problems)
+    results.update({name: (files, extra) for name, (files, extra) in child["results"].items()})
+    return results
