@@ -171,11 +171,10 @@ def main(argv: list[str] | None = None) -> int:
              "| input | quiz questions | seconds | peak MB |", "|---|---:|---:|---:|"]
     for name, seconds, peak, count in rows:
         lines.append(f"| {name} | {count} | {seconds:.2f} | {peak:.0f} |")
-    if len(rows) >= 3:
-        by_size = {r[0]: r[1] for r in rows}
-        small, large = [r for r in rows if "facts" in r[0] and "shipped" not in r[0]][-2:]
+    sized = [r for r in rows if "shipped" not in r[0]]
+    if len(sized) >= 2:
+        small, large = sized[-2:]
         lines += ["", f"Growth from {small[0]} to {large[0]}: ×{large[1] / small[1]:.1f}."]
-        del by_size
     lines += ["", "Each stage alone (seconds, median, in one process):", "",
               "| facts | notes | load | check | generate | anki state | anki | genanki floor | anki ÷ floor "
               "| pdf | markdown | json |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

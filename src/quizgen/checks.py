@@ -135,7 +135,7 @@ def check(facts: FactSet, known_families: Iterable[str] = ()) -> list[Problem]:
         for name in rules["forbidden"]:
             if getattr(fact, name) not in (None, False, ""):
                 err(path + (name,), f"a '{fact.relation}' fact cannot have '{name}'",
-                    f"remove it, or use a relation of another shape", "forbidden-field")
+                    "remove it, or use a relation of another shape", "forbidden-field")
         ref(path + ("subject",), fact.subject, "subject", kind.subject_kinds)
         ref(path + ("object",), fact.object, "object", kind.object_kinds)
         ref(path + ("place",), fact.place, "place")

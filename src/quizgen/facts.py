@@ -6,7 +6,6 @@ what a schema cannot (references, quotes, contradictions).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Mapping
 
@@ -18,7 +17,6 @@ from .errors import Location
 FORMAT_VERSION = 1
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
-_ID_RE = re.compile(ID_PATTERN)
 
 Date = Annotated[
     PartialDate,
@@ -226,7 +224,3 @@ class FactSet:
 
     def kind_of(self, fact: Fact) -> RelationKind:
         return self.relation_kinds[fact.relation]
-
-
-def is_valid_id(value: str) -> bool:
-    return bool(_ID_RE.match(value))

@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import FactFileError, Location, Problem, located
-from .facts import ENTITY_KINDS, FactFile, FactSet, RelationKind, RelationOverride
+from .facts import ENTITY_KINDS, FactFile, FactSet, RelationKind
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000

@@ -109,7 +109,6 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     import dataclasses
 
     from . import exporters, notestate
-    from .errors import ExportError
     from .output import write_atomically
 
     checked = check_facts(facts_path, sources_dir)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ..dates import PartialDate
-from ..facts import Closure, Fact, FactSet, RelationKind
+from ..facts import Closure, Fact, FactSet
 from ..ids import question_id
 from ..questions import Option, Pair, Question, QuestionCitation
 
@@ -157,9 +157,6 @@ class Context:
         }
         return values
 
-    def template(self, kind: RelationKind, key: str) -> str | None:
-        return kind.templates.get(key)
-
     def render(self, template: str, values: dict[str, str], attribution: str | None = None) -> str | None:
         """Fill a template; None when it needs a value the fact does not have."""
         if any(not values.get(name) for name in _fields(template)):
@@ -172,9 +169,6 @@ class Context:
         return capitalise(template.format_map(values))
 
     # -- proofs ------------------------------------------------------------------
-    def holds(self, relation: str, subject: str, obj: str) -> bool:
-        return (relation, subject, obj) in self.positive
-
     def proves_not(self, relation: str, subject: str, obj: str) -> str | None:
         """Why the fact set proves 'subject relation obj' false, or None if it does not."""
         key = (relation, subject, obj)
@@ -338,8 +332,3 @@ def pick(candidates: Iterable[tuple[str, str]], answer: str, limit: int = MAX_DI
         if len(chosen) == limit:
             break
     return chosen
-
-
-def by_closeness(values: Iterable[str], anchor: str) -> list[str]:
-    """A stable order that puts same-length, similar-looking texts first (plausible, not giving away)."""
-    return sorted(set(values), key=lambda v: (abs(len(v) - len(anchor)), v))
