@@ -1,7 +1,9 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from quizgen.dates import PartialDate, parse_date, shift_days, shift_months
+import datetime
+
+from quizgen.dates import FIRST_YEAR, LAST_YEAR, DateError, PartialDate, parse_date, shift_days, shift_months
 
 
 @pytest.mark.parametrize("text, expected, precision", [
@@ -49,4 +51,16 @@ def test_shifts_cross_boundaries():
 @given(st.dates())
 def test_iso_round_trip(day):
     text = day.isoformat()
-    assert parse_date(text).iso() == text
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        assert parse_date(text).iso() == text
+    else:
+        with pytest.raises(DateError, match="outside the years"):
+            parse_date(text)
+
+
+@given(st.dates(min_value=datetime.date(FIRST_YEAR, 1, 1),
+                max_value=datetime.date(LAST_YEAR, 12, 31)), st.integers(-7, 7), st.integers(-12, 12))
+def test_date_arithmetic_never_fails_inside_the_year_range(day, days, months):
+    date = parse_date(day.isoformat())
+    assert shift_days(date, days).year >= 1
+    assert shift_months(PartialDate(date.year, date.month), months).year >= 1

@@ -17,6 +17,20 @@ Precision = Literal["year", "month", "day"]
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 MONTHS = tuple(calendar.month_name)[1:]
 
+# Years quizgen handles: nearby-date options move a date by up to a few years, and the calendar
+# arithmetic behind them works between the years 1 and 9999; a century of margin on each side.
+FIRST_YEAR, LAST_YEAR = 100, 9899
+
+FORM_HINT = "write the date as YYYY-MM-DD (e.g. 2020-01-13), YYYY-MM or YYYY"
+
+
+class DateError(ValueError):
+    """A date that cannot be read, with a hint on how to write it."""
+
+    def __init__(self, message: str, hint: str = FORM_HINT):
+        super().__init__(message)
+        self.hint = hint
+
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
@@ -67,11 +81,11 @@ def parse_date(value: object) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     if isinstance(value, bool):
-        raise ValueError("expected a date like 2020-01-13, 2020-01 or 2020")
+        raise DateError("expected a date like 2020-01-13, 2020-01 or 2020")
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError("expected a date like 2020-01-13, 2020-01 or 2020")
+        raise DateError("expected a date like 2020-01-13, 2020-01 or 2020")
     return _parse_text(value)
 
 
@@ -79,19 +93,23 @@ def parse_date(value: object) -> PartialDate:
 def _parse_text(value: str) -> PartialDate:
     match = _PATTERN.match(value.strip())
     if not match:
-        raise ValueError(f"'{value}' is not a date in YYYY-MM-DD, YYYY-MM or YYYY form")
+        raise DateError(f"'{value}' is not a date in YYYY-MM-DD, YYYY-MM or YYYY form")
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else None
     day = int(match.group(3)) if match.group(3) else None
     if year < 1:
-        raise ValueError(f"'{value}' has year 0, which does not exist")
+        raise DateError(f"'{value}' has year 0, which does not exist", "check the year")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"'{value}' is outside the years quizgen handles ({FIRST_YEAR:04d} to {LAST_YEAR})",
+                        "check the year")
     if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"'{value}' has month {month}; months run from 01 to 12")
+        raise DateError(f"'{value}' has month {month}; months run from 01 to 12", "check the day and the month")
     if day is not None:
         assert month is not None
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise ValueError(f"'{value}' is impossible: {MONTHS[month - 1]} {year} has {last} days")
+            raise DateError(f"'{value}' is impossible: {MONTHS[month - 1]} {year} has {last} days",
+                            "check the day and the month")
     return PartialDate(year, month, day)
 
 

@@ -6,21 +6,105 @@ what a schema cannot (references, quotes, contradictions).
 
 from __future__ import annotations
 
+import difflib
+import math
+import string
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Mapping
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, Strict,
+                      WithJsonSchema)
+from pydantic_core import PydanticCustomError
 
-from .dates import PartialDate, parse_date
+from .dates import DateError, PartialDate, parse_date
 from .errors import Location
 
 FORMAT_VERSION = 1
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
+
+def problem(message: str, hint: str, at: str | None = None, colon: bool = False) -> PydanticCustomError:
+    """A validation error that carries its own hint (and, with ``at``, the key inside the value it is about).
+
+    The loader prints it as ``'field' message (hint: hint)`` (``'field': message`` with ``colon``) at
+    the value's line and column.
+    """
+    context: dict[str, Any] = {"message": message, "hint": hint, "colon": colon}
+    if at is not None:
+        context["at"] = at
+    return PydanticCustomError("value_error", "{message}", context)
+
+
+# -- characters -------------------------------------------------------------------------------
+# Bidirectional controls reorder what a reader sees; they never belong in an id or a name's identity.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def character_name(char: str) -> str:
+    """'U+202E (RIGHT-TO-LEFT OVERRIDE)', or 'U+0007 (a control character)' for unnamed ones."""
+    name = unicodedata.name(char, "")
+    if not name:
+        category = unicodedata.category(char)
+        name = {"Cc": "a control character", "Cs": "a lone surrogate", "Cn": "a noncharacter"}.get(category,
+                                                                                                  "unnamed")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def is_forbidden_character(char: str) -> bool:
+    """Characters no fact file may hold, raw or written as a YAML escape: control characters other than
+    tab and line feed, line and paragraph separators (editors do not count them as lines), lone
+    surrogates and noncharacters (U+FDD0-U+FDEF and the last two code points of every plane)."""
+    code = ord(char)
+    if code < 0x20:
+        return char not in "\t\n"
+    return (0x7F <= code <= 0x9F or code in (0x2028, 0x2029) or 0xD800 <= code <= 0xDFFF
+            or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE)
+
+
+def is_invisible(char: str) -> bool:
+    """Format characters (category Cf: zero-width spaces and joiners, bidi controls, soft hyphens)."""
+    return unicodedata.category(char) == "Cf"
+
+
+def identity(name: str) -> str:
+    """What a reader can tell apart: NFKC, case folded, format characters removed, spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join("".join(c for c in folded if not is_invisible(c)).split())
+
+
+def _id_characters(value: Any) -> Any:
+    if isinstance(value, str):
+        for char in value:
+            if is_invisible(char) or char in BIDI_CONTROLS:
+                raise problem(f"contains the invisible character {character_name(char)}",
+                              "ids use lower-case letters, digits, '-', '_' and '.'; retype the id")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if value and not value.strip():
+        raise problem("is blank (only spaces)", "write the text, or leave the key out")
+    return value
+
+
+def _date(value: Any) -> PartialDate:
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise problem(str(exc), exc.hint, colon=True) from None
+
+
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # true/false is never a number
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
 Date = Annotated[
     PartialDate,
-    BeforeValidator(parse_date),
+    BeforeValidator(_date),
     PlainSerializer(lambda d: d.iso(), return_type=str),
     WithJsonSchema(
         {
@@ -35,8 +119,85 @@ Id = Annotated[
     str,
     Field(pattern=ID_PATTERN, min_length=1, max_length=120,
           description="Lower-case letters, digits, '-', '_' and '.'; starts with a letter or digit."),
+    BeforeValidator(_id_characters),
 ]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+"""Text that is shown: never empty, never only spaces."""
+OptionalText = Annotated[str, AfterValidator(_not_blank)]
+"""Text that may be left empty (""), but is never only spaces."""
+
+
+def _label(value: str) -> str:
+    if "{" in value or "}" in value:
+        raise problem("cannot contain '{' or '}'", "labels are plain words; braces belong to templates only")
+    return value
+
+
+Label = Annotated[Text, AfterValidator(_label)]
+
+# -- templates ------------------------------------------------------------------------------------
+# Every template a generator asks for, and whether it must name a placeholder (a template about one
+# fact must say which fact; an instruction such as "Put these events in order" needs none).
+TEMPLATE_KEYS: Mapping[str, bool] = {
+    "ask_subject": True, "ask_not_subject": True, "ask_object": True, "ask_date": True, "ask_place": True,
+    "ask_event": True, "ask_holder": True, "ask_role": True, "ask_value": True, "ask_value_unattributed": True,
+    "statement": True, "negated_statement": True, "item": True,
+    "match": False, "order": False, "first": False,
+}
+
+
+def _templates(value: Mapping[str, str]) -> Mapping[str, str]:
+    known = ", ".join(sorted(TEMPLATE_KEYS))
+    for key, template in value.items():
+        if key not in TEMPLATE_KEYS:
+            close = difflib.get_close_matches(key, list(TEMPLATE_KEYS), n=1)
+            hint = (f"did you mean '{close[0]}'? " if close else "") + f"templates are: {known}"
+            raise problem("is not a template quizgen uses", hint, at=key)
+        if not template.strip():
+            raise problem("template is blank", "write the question, or leave the template out (it is then not asked)",
+                          at=key)
+        if TEMPLATE_KEYS[key]:
+            try:
+                named = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+            except ValueError:
+                continue  # malformed braces: reported by check with the template's name
+            if not named:
+                raise problem("template names no placeholder, so every question it makes would read the same",
+                              "name the fact's parts, e.g. {subject} or {object}", at=key)
+    return value
+
+
+Templates = Annotated[Mapping[str, str], AfterValidator(_templates)]
+
+LONGEST_URL = 2000  # what browsers and servers reliably accept
+
+
+def _url(value: str) -> str:
+    if len(value) > LONGEST_URL:
+        raise problem(f"is {len(value):,} characters long; the limit is {LONGEST_URL:,}",
+                      "give the article's plain address, without tracking parameters")
+    return value
+
+
+# -- figures --------------------------------------------------------------------------------------
+LARGEST_FIGURE = 10**15  # beyond this a float no longer holds every whole number
+
+
+def _figure_size(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise problem("must be a finite number", "write the figure the source gives, e.g. 12 or 2.5")
+        if abs(value) > LARGEST_FIGURE:
+            raise problem("is too large to print exactly (the limit is 10^15)", "write the figure in a larger unit, "
+                          "e.g. 2.5 with unit 'billion dollars'")
+    return value
+
+
+def _figure(value: float) -> float:
+    if round(value, 2) != value:
+        raise problem("has more than two decimals; figures are printed with at most two",
+                      "round it as the source does, or use a smaller unit (e.g. 1.5 grams, not 0.0015 kilograms)")
+    return value
 
 EntityKind = Literal["person", "organisation", "country", "faction", "document", "event", "place", "other"]
 ENTITY_KINDS: tuple[str, ...] = EntityKind.__args__  # type: ignore[attr-defined]
@@ -55,7 +216,7 @@ class Topic(Model):
 
     id: Id = Field(description="Stable topic id; never change it once decks are shared.")
     title: Text
-    description: str = ""
+    description: OptionalText = ""
     language: str = "en"
 
 
@@ -66,10 +227,10 @@ class Source(Model):
     publisher: Text
     title: Text
     published: Date
-    author: str | None = None
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    text_file: str | None = None
-    note: str | None = Field(default=None, description="Anything a reader should know: how the date was established, a supplied title.")
+    author: Text | None = None
+    url: Annotated[str, AfterValidator(_url)] | None = Field(default=None, pattern=r"^https?://\S+$")
+    text_file: Text | None = None
+    note: Text | None = Field(default=None, description="Anything a reader should know: how the date was established, a supplied title.")
 
 
 class Entity(Model):
@@ -77,8 +238,8 @@ class Entity(Model):
     name: Text
     kind: EntityKind
     aliases: tuple[Text, ...] = ()
-    description: str = ""
-    in_sentence: str | None = Field(
+    description: OptionalText = ""
+    in_sentence: Text | None = Field(
         default=None, description="How to refer to it inside a sentence, e.g. 'the Moscow ceasefire document'.")
 
     @property
@@ -89,11 +250,11 @@ class Entity(Model):
 class Citation(Model):
     source: Id
     quote: Text = Field(description="Verbatim text from the source that supports the fact.")
-    note: str | None = None
+    note: Text | None = None
 
 
 class Quantity(Model):
-    value: Annotated[float, Field(ge=0)]
+    value: Annotated[float, Strict(), Field(ge=0), AfterValidator(_figure), BeforeValidator(_figure_size)]
     unit: Text = Field(description="What is counted, plural: 'civilians', 'hours'.")
     qualifier: Qualifier = "exactly"
     measure: Text = Field(description="Noun phrase for the question: 'civilians killed since the offensive began'.")
@@ -106,19 +267,19 @@ class Fact(Model):
     relation: Id
     subject: Id
     object: Id | None = None
-    negated: bool = Field(default=False, description="The statement is explicitly false: 'X did not sign D'.")
+    negated: Annotated[bool, Strict()] = Field(default=False, description="The statement is explicitly false: 'X did not sign D'.")
     date: Date | None = None
     place: Id | None = None
-    role: str | None = None
+    role: Text | None = None
     of: Id | None = Field(default=None, description="The organisation or country a role belongs to.")
     as_of: Date | None = None
     quantity: Quantity | None = None
-    according_to: str | None = Field(
+    according_to: Text | None = Field(
         default=None, description="Attribution for a claim only some report: 'the UN', 'teleSUR'.")
-    disputed: str | None = Field(
+    disputed: Text | None = Field(
         default=None, description="How the sources disagree. A disputed fact never proves a distractor wrong.")
     citations: tuple[Citation, ...] = Field(min_length=1)
-    note: str | None = None
+    note: Text | None = None
 
 
 class RelationKind(Model):
@@ -126,12 +287,12 @@ class RelationKind(Model):
 
     family: Family = Field(description="Question family: signing, backing, dates, roles, figures, ...")
     shape: Shape
-    label: Text = Field(description="Short verb phrase for tables: 'signed', 'backs'.")
+    label: Label = Field(description="Short verb phrase for tables: 'signed', 'backs'.")
     subject_kinds: tuple[EntityKind, ...] = ()
     object_kinds: tuple[EntityKind, ...] = ()
-    subject_label: str = "Subject"
-    object_label: str = "Object"
-    templates: Mapping[str, str] = Field(default_factory=dict)
+    subject_label: Text = "Subject"
+    object_label: Text = "Object"
+    templates: Templates = Field(default_factory=dict)
 
 
 class RelationOverride(Model):
@@ -140,12 +301,12 @@ class RelationOverride(Model):
 
     family: Family | None = None
     shape: Shape | None = None
-    label: str | None = None
+    label: Label | None = None
     subject_kinds: tuple[EntityKind, ...] | None = None
     object_kinds: tuple[EntityKind, ...] | None = None
-    subject_label: str | None = None
-    object_label: str | None = None
-    templates: Mapping[str, str] = Field(default_factory=dict)
+    subject_label: Text | None = None
+    object_label: Text | None = None
+    templates: Templates = Field(default_factory=dict)
 
 
 class Closure(Model):
@@ -168,7 +329,7 @@ class Closure(Model):
 class FactFile(Model):
     """A whole fact file, as written."""
 
-    format: Literal[1] = Field(description="Fact format version; this is version 1.")
+    format: Annotated[Literal[1], BeforeValidator(_no_bool)] = Field(description="Fact format version; this is version 1.")
     topic: Topic
     sources: tuple[Source, ...] = Field(min_length=1)
     entities: tuple[Entity, ...] = Field(min_length=1)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
+import stat
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import FactFileError, Location, Problem, located
-from .facts import ENTITY_KINDS, FactFile, FactSet, RelationKind
+from .facts import (ENTITY_KINDS, FactFile, FactSet, RelationKind, character_name, is_forbidden_character)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000
@@ -63,7 +65,6 @@ class _Builder:
         self.nodes = 0
         self.resolver = yaml.resolver.Resolver()
         self.resolved: dict[str, str] = {}
-        self.constructor = yaml.constructor.SafeConstructor()
         self.anchors: dict[str, tuple[Any, int]] = {}
 
     def where(self, event: yaml.Event) -> tuple[int, int]:
@@ -98,9 +99,13 @@ class _Builder:
             if isinstance(container, list):
                 container.append(value)
             elif frame[2] is None:  # this value is a key
-                if isinstance(value, (list, dict)) or value is None:
+                if isinstance(value, (list, dict)) or (value is None and not getattr(event, "value", "")):
                     raise self.fail(event, "a key must be plain text", "write the key as a simple word")
-                key = value if isinstance(value, str) else str(value)
+                # a key is the text as written: 'yes:' is the key 'yes', '1:' the key '1'
+                key = event.value if isinstance(event, yaml.ScalarEvent) else str(value)
+                if key == "<<" and isinstance(event, yaml.ScalarEvent) and event.implicit[0]:
+                    raise self.fail(event, "YAML merge keys ('<<') are not supported",
+                                    "write the keys out in full (an alias may stand for a whole value)")
                 if key in container:
                     first = self.marks.get(frame[1] + (key,))
                     where = f" (first at line {first.line})" if first else ""
@@ -177,24 +182,56 @@ class _Builder:
             else:
                 tag = self.resolved.get(event.value)
                 if tag is None:
-                    tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+                    tag = resolve_plain(event.value)
                     self.resolved[event.value] = tag
         if tag not in _SCALAR_TAGS:
             raise self.tag_error(event, tag)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-            return event.value
+            value = event.value
+            for char in value:
+                if is_forbidden_character(char):
+                    raise self.fail(event, f"the character {character_name(char)} is not allowed",
+                                    "a fact file holds printable text; remove it (it may come from a '\\' "
+                                    "escape in double quotes)")
+            return value
+        if resolve_plain(event.value) != tag:  # an explicit !!int, !!bool... on a value that is not one
+            raise self.fail(event, f"'{event.value}' is not {_TAG_NAMES[tag]}",
+                            "remove the tag and write the value plainly (put text in quotes)")
         if tag == "tag:yaml.org,2002:null":
             return None
-        node = yaml.ScalarNode(tag, event.value)
         if tag == "tag:yaml.org,2002:bool":
-            return self.constructor.construct_yaml_bool(node)
+            return event.value in ("true", "True", "TRUE")
         if tag == "tag:yaml.org,2002:int":
-            return self.constructor.construct_yaml_int(node)
-        return self.constructor.construct_yaml_float(node)
+            return int(event.value)
+        return float(event.value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+
+
+# Plain (unquoted) values are read as the YAML 1.2 core schema reads them, with numbers narrowed to
+# plain decimals: 'yes', 'no', 'on', 'off', '0476', '0x7B6', '1:30' and '=' are text, as they look;
+# only true/false (and True, TRUE...) are booleans and only null, ~ and nothing are null.
+_CORE = (
+    (re.compile(r"^(?:null|Null|NULL|~|)$"), "tag:yaml.org,2002:null"),
+    (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tag:yaml.org,2002:bool"),
+    (re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "tag:yaml.org,2002:int"),
+    (re.compile(r"^[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)\.[0-9]*)(?:[eE][-+]?[0-9]+)?$|^[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+$"
+                r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"), "tag:yaml.org,2002:float"),
+)
+
+
+_TAG_NAMES = {"tag:yaml.org,2002:null": "null", "tag:yaml.org,2002:bool": "true or false",
+              "tag:yaml.org,2002:int": "a whole number", "tag:yaml.org,2002:float": "a number"}
+
+
+def resolve_plain(value: str) -> str:
+    """The tag of a plain scalar: null, bool, int, float or (everything else) str."""
+    for pattern, tag in _CORE:
+        if pattern.match(value):
+            return tag
+    return "tag:yaml.org,2002:str"
 
 
 def read_text(path: Path, display: str) -> str:
-    """Read a UTF-8 text file, turning every OS problem into a located error."""
+    """Read a UTF-8 fact file, turning every OS problem into a located error."""
     hint_path = "check the path; the default fact file is ./facts.yaml"
     if not path.exists():
         raise FactFileError(located(display, None, None, "file not found", hint_path))
@@ -216,11 +253,26 @@ def read_text(path: Path, display: str) -> str:
 
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
               (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+# Files people give by mistake, known by their first bytes.
+_KNOWN_BINARIES = ((b"%PDF-", "a PDF"), (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .odt is one)"),
+                   (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "an old Office document"))
+
+
+def binary_kind(data: bytes) -> str | None:
+    """'a PDF', 'a ZIP archive ...' for a file that is not text, or None."""
+    for magic, name in _KNOWN_BINARIES:
+        if data.startswith(magic):
+            return name
+    return None
 
 
 def decode(data: bytes, display: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark is harmless: drop it
         data = data[3:]
+    kind = binary_kind(data)
+    if kind is not None:
+        raise FactFileError(located(display, 1, 1, f"this is {kind}, not a YAML fact file",
+                                    "give the path of the YAML fact file"))
     for bom, name in _WIDE_BOMS:
         if data.startswith(bom):
             raise FactFileError(located(display, 1, 1, f"file is saved as {name}, not UTF-8",
@@ -236,6 +288,63 @@ def decode(data: bytes, display: str) -> str:
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise FactFileError(located(display, line, column, f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
                                     "save the file as UTF-8")) from None
+
+
+MAX_SOURCE_BYTES = 5 * 1024 * 1024  # an article's text is tens of kilobytes; a book's is a few megabytes
+
+
+def read_source_text(folder: Path, name: str, where: Location) -> str:
+    """Read a source's text file, confined to the sources folder: a relative path with no '..',
+    resolving (symbolic links included) inside the folder, a regular file under 5 MB, plain UTF-8."""
+    quoted = repr(name)
+
+    def refuse(message: str, hint: str) -> FactFileError:
+        return FactFileError(Problem(where, f"source text {quoted} {message}", hint))
+
+    inside = "text_file names a file inside the --sources folder, e.g. article.txt"
+    relative = Path(name)
+    if relative.is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise refuse("is an absolute path", inside)
+    if ".." in re.split(r"[\\/]", name):
+        raise refuse("goes up out of the sources folder ('..')", inside)
+    try:
+        root = folder.resolve(strict=True)
+        target = (folder / relative).resolve(strict=True)
+    except FileNotFoundError:
+        raise refuse(f"not found in {folder}", "check text_file, or point --sources at the right folder") from None
+    except (OSError, RuntimeError) as exc:  # a symbolic-link loop, a permission problem
+        raise refuse(f"cannot be opened: {getattr(exc, 'strerror', None) or exc}", inside) from None
+    if target != root and root not in target.parents:
+        raise refuse("leads outside the sources folder (through a symbolic link)", inside)
+    try:
+        info = target.stat()
+    except OSError as exc:
+        raise refuse(f"cannot be opened: {exc.strerror}", "check the file's permissions") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse("is not a regular file", "save the article's text as a .txt file and name that file")
+    if info.st_size > MAX_SOURCE_BYTES:
+        raise refuse(f"is {info.st_size / 1e6:.0f} MB; the limit is {MAX_SOURCE_BYTES // 1_000_000} MB",
+                     "keep only the article's own text in the file")
+    try:
+        with open(target, "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        raise refuse(f"cannot be read: {exc.strerror}", "check the file's permissions") from None
+    plain = "save the article's text as plain UTF-8 text (.txt) and name that file"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    kind = binary_kind(data)
+    if kind is not None:
+        raise refuse(f"is {kind}; a source text must be plain UTF-8 text", plain)
+    if b"\x00" in data:
+        raise refuse("is binary; a source text must be plain UTF-8 text", plain)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+        raise refuse(f"is not plain UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}, column {column})",
+                     plain) from None
 
 
 _PLAIN = (
@@ -271,21 +380,60 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
                    "check indentation, colons and quotes on this line and the one before")
 
 
+_FORBIDDEN_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                            + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+                            + "]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column of a character, counted as editors count them (only line feeds end lines)."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _check_characters(text: str, display: str) -> None:
+    for match in _FORBIDDEN_RAW.finditer(text):
+        char = match.group()
+        if char == "\r" and text[match.start() + 1: match.start() + 2] == "\n":
+            continue
+        if char == "\r":  # a lone carriage return (old Mac line end): PyYAML counts it as a line
+            raise FactFileError(located(display, *_position(text, match.start()),
+                                        "a carriage return without a line feed ends a line here",
+                                        "save the file with Unix (LF) or Windows (CRLF) line ends"))
+        hint = ("editors do not show it as a line break; replace it with a space or a real line break"
+                if char in "\u2028\u2029\x85" else "a fact file holds printable text; remove it")
+        raise FactFileError(located(display, *_position(text, match.start()),
+                                    f"the character {character_name(char)} is not allowed", hint))
+
+
+def _tab_in_indentation(text: str, line: int | None) -> tuple[int, int] | None:
+    """Where a tab stands in the indentation of the line a syntax error names (or the line before)."""
+    if line is None:
+        return None
+    lines = text.split("\n")
+    for number in (line, line - 1):
+        if 1 <= number <= len(lines):
+            content = lines[number - 1]
+            indent = content[: len(content) - len(content.lstrip(" \t"))]
+            if "\t" in indent:
+                return number, indent.index("\t") + 1
+    return None
+
+
 def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Location]]:
     """Parse YAML text into plain data and a map from value paths to locations."""
-    if "\t" in text:
-        for number, line in enumerate(text.splitlines(), 1):
-            indent = line[: len(line) - len(line.lstrip(" \t"))]
-            if "\t" in indent:
-                raise FactFileError(located(display, number, indent.index("\t") + 1,
-                                            "tab character in indentation",
-                                            "YAML indents with spaces only; replace the tab with spaces"))
+    _check_characters(text, display)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     builder = _Builder(display)
     try:
         data = builder.run(yaml.parse(text, Loader=loader))
     except yaml.MarkedYAMLError as exc:
-        raise FactFileError(_syntax_problem(exc, display)) from None
+        problem = _syntax_problem(exc, display)
+        tab = _tab_in_indentation(text, problem.location.line) if "\t" in text else None
+        if tab is not None:
+            problem = located(display, *tab, "tab character in indentation",
+                              "YAML indents with spaces only; replace the tab with spaces")
+        raise FactFileError(problem) from None
     except yaml.YAMLError as exc:
         raise FactFileError(located(display, None, None, f"YAML error: {exc}", "check the file is YAML")) from None
     if data is None and not builder.nodes:
@@ -395,6 +543,9 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
         if error["type"] == "missing" and (tuple(error["loc"][:-1]), str(error["loc"][-1])) in typo_for_missing:
             continue
         loc = prefix + tuple(error["loc"])
+        context = error.get("ctx") or {}
+        if "at" in context:
+            loc += (context["at"],)
         where, path = _where(marks, data, loc, display)
         kind = error["type"]
         name = ".".join(str(p) for p in path if not isinstance(p, int)) or "document"
@@ -402,7 +553,10 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
             field = f"{name} item {path[-1] + 1}"
         else:
             field = str(path[-1]) if path else name
-        if kind == "missing":
+        if "hint" in context:  # the model's own message and hint
+            message = f"'{field}'{':' if context.get('colon') else ''} {context['message']}"
+            hint = context["hint"]
+        elif kind == "missing":
             message, hint = f"missing required key '{field}'", f"add '{field}:' here"
             if path == (field,):
                 where = marks.get((), where)
@@ -442,9 +596,6 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
         elif kind == "value_error":
             message = f"'{field}': {error['msg'].removeprefix('Value error, ')}"
             hint = "fix the value"
-            if field in ("published", "date", "as_of"):
-                hint = ("check the day and the month" if "impossible" in message or "month" in message
-                        else "write the date as YYYY-MM-DD (e.g. 2020-01-13), YYYY-MM or YYYY")
         elif kind in ("greater_than_equal", "greater_than"):
             message = f"'{field}' must not be negative"
             hint = "write the figure as a positive number"
@@ -515,14 +666,9 @@ def load(path: str | Path, sources_dir: str | Path | None = None) -> FactSet:
         for index, source in enumerate(file.sources):
             if source.text_file is None:
                 continue
-            text_path = folder / source.text_file
-            if not text_path.is_file():
-                problems.append(Problem(marks.get(("sources", index, "text_file"), Location(display)),
-                                        f"source text '{source.text_file}' not found in {folder}",
-                                        "check text_file, or point --sources at the right folder"))
-                continue
+            where = marks.get(("sources", index, "text_file"), Location(display))
             try:
-                texts[source.id] = read_text(text_path, str(text_path))
+                texts[source.id] = read_source_text(folder, source.text_file, where)
             except FactFileError as exc:
                 problems.extend(exc.problems)
     if problems:
