@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import string
+import unicodedata
 from collections import defaultdict
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -88,6 +89,15 @@ def unique_ids(facts: FactSet) -> Iterator[Problem]:
                 seen[item.id] = index
 
 
+def _shown(text: str) -> str:
+    """A name quoted so that what makes it differ is visible: invisible characters escaped,
+    and a note when accents are written as separate marks."""
+    shown = repr(text)
+    if not unicodedata.is_normalized("NFC", text):
+        shown += " (accents written as separate marks)"
+    return shown
+
+
 def distinct_names(facts: FactSet) -> Iterator[Problem]:
     """No two entities have names (or aliases) a reader cannot tell apart: compared after NFKC
     normalisation, case folding and removal of invisible format characters."""
@@ -101,9 +111,9 @@ def distinct_names(facts: FactSet) -> Iterator[Problem]:
                 first_index, first_label, first_text = seen[key]
                 first = facts.file.entities[first_index]
                 where = facts.where("entities", first_index)
-                yield _error(facts, path, f"entity '{entity.id}' {label} {text!r} looks the same as entity "
-                                          f"'{first.id}' {first_label} {first_text!r} (line {where.line}, column "
-                                          f"{where.column})",
+                yield _error(facts, path, f"entity '{entity.id}' {label} {_shown(text)} looks the same as entity "
+                                          f"'{first.id}' {first_label} {_shown(first_text)} (line {where.line}, "
+                                          f"column {where.column})",
                              "give each entity a name readers can tell apart (case, accents written two ways and "
                              "invisible characters do not count)", "look-alike-names")
             seen.setdefault(key, (index, label, text))

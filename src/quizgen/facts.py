@@ -228,7 +228,7 @@ class Source(Model):
     title: Text
     published: Date
     author: Text | None = None
-    url: Annotated[str, AfterValidator(_url)] | None = Field(default=None, pattern=r"^https?://\S+$")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_url)] | None = None
     text_file: Text | None = None
     note: Text | None = Field(default=None, description="Anything a reader should know: how the date was established, a supplied title.")
 

@@ -277,12 +277,15 @@ def decode(data: bytes, display: str) -> str:
         if data.startswith(bom):
             raise FactFileError(located(display, 1, 1, f"file is saved as {name}, not UTF-8",
                                         "save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)"))
-    if b"\x00" in data[:8192]:
+    if data[:8192].count(b"\x00") > 8:  # a stray NUL in text is reported with its line and column
         raise FactFileError(located(display, 1, 1, "file is binary, not YAML text",
                                     "give the path of the YAML fact file"))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if b"\x00" in data[:8192]:
+            raise FactFileError(located(display, 1, 1, "file is binary, not YAML text",
+                                        "give the path of the YAML fact file")) from None
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
@@ -363,6 +366,8 @@ _PLAIN = (
      "indent items of one list or mapping by the same number of spaces"),
     ("found character that cannot start any token", "a character here cannot start a YAML value",
      "put the value in quotes"),
+    ("found invalid Unicode character escape code", "a '\\u' or '\\U' escape here names no character "
+     "(a lone surrogate, or beyond U+10FFFF)", "write the character itself, or remove the escape"),
 )
 
 
@@ -573,6 +578,10 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
         elif kind in _EXPECTED:
             message = f"'{field}' should be {_EXPECTED[kind]}, not {_describe(error.get('input'))}"
             hint = "fix the value's type"
+            if kind in ("int_type", "float_type") and isinstance(error.get("input"), str):
+                hint = "write a plain decimal number such as 12 or 2.5 (0476, 0x7B6, 1:30 and yes are read as text)"
+            elif kind == "bool_type" and isinstance(error.get("input"), str):
+                hint = "write true or false (yes, no, on and off are read as text)"
             if kind in ("model_type", "dict_type", "model_attributes_type") and not path:
                 message = f"the document should be a mapping of keys (format, topic, sources, ...), not {_describe(error.get('input'))}"
                 hint = "start from the example in docs/facts-format.md"

@@ -103,6 +103,90 @@ CASES.update({
     "custom-tag": sub("title: The Camp David Accords, 1978", "title: !shout The Camp David Accords"),
 })
 
+# YAML 1.1 typing: plain words and numbers are read as they look (YAML 1.2), and types are strict.
+CASES.update({
+    "yaml11-yes-as-negated": sub("    object: accords\n    citations:", "    object: accords\n    negated: yes\n    citations:"),
+    "yaml11-yes-as-format": sub("format: 1", "format: yes"),
+    "yaml11-true-as-format": sub("format: 1", "format: true"),
+    "yaml11-on-as-figure": sub("value: 12", "value: on"),
+    "yaml11-true-as-figure": sub("value: 12", "value: true"),
+    "yaml11-octal-figure": sub("value: 12", "value: 0476"),
+    "yaml11-hex-date": sub("published: 1978-09-17", "published: 0x7B6"),
+    "yaml11-sexagesimal-figure": sub("value: 12", "value: 1:30"),
+    "yaml11-merge-key": sub("  - id: begin-signed\n    relation: signed\n",
+                            "  - id: begin-signed\n    <<: {relation: signed}\n    relation: signed\n"),
+    "yaml11-yes-key": sub("  title: The Camp David Accords, 1978", "  title: The Camp David Accords, 1978\n  yes: 1"),
+    "yaml11-explicit-int-tag": sub("value: 12", "value: !!int 0x0C"),
+})
+
+# Characters: refused wherever they stand, raw or written as an escape in double quotes.
+CASES.update({
+    "char-bell-escape": sub("title: The Camp David Accords, 1978", 'title: "The Camp David Accords\\a, 1978"'),
+    "char-nul-escape": sub("title: The Camp David Accords, 1978", 'title: "The Camp David\\0 Accords, 1978"'),
+    "char-noncharacter-escape": sub("quote: Prime Minister Menachem Begin of Israel\n",
+                                    'quote: "Prime Minister Menachem Begin\\uFFFE of Israel"\n'),
+    "char-surrogate-escape": sub("name: Anwar Sadat,", 'name: "Anwar \\uD800Sadat",'),
+    "char-bell-raw": sub("title: The Camp David Accords, 1978", "title: The Camp David Accords\a, 1978"),
+    "char-escape-raw": sub("    title: Camp David Accords signed", "    title: Camp David \x1b[31mAccords signed"),
+    "char-line-separator-raw": sub("  title: The Camp David Accords, 1978", "  title: The Camp David\u2028Accords, 1978"),
+    "char-next-line-raw": sub("  title: The Camp David Accords, 1978", "  title: The Camp David\x85Accords, 1978"),
+    "char-bidi-in-id": sub("id: sadat-signed", "id: sadat\u202e-signed"),
+    "char-zero-width-in-id": sub("  - {id: israel, name: Israel", "  - {id: isr\u200bael, name: Israel"),
+    "char-bidi-in-reference": sub("    subject: begin\n    object: accords", "    subject: \u2066begin\u2069\n    object: accords"),
+})
+
+# Values the outputs cannot show faithfully.
+CASES.update({
+    "figure-infinite": sub("value: 12", "value: .inf"),
+    "figure-nan": sub("value: 12", "value: .nan"),
+    "figure-400-digits": sub("value: 12", "value: " + "9" * 400),
+    "figure-too-precise": sub("value: 12", "value: 0.001"),
+    "date-year-0001": sub("date: 1978-09-17", "date: 0001-01-01"),
+    "date-year-9999": sub("published: 1978-09-17", "published: 9999-12-31"),
+    "blank-name": sub("name: Anwar Sadat,", 'name: "   ",'),
+    "blank-quote": sub("        quote: after twelve days of secret talks at Camp David",
+                       '        quote: " \\t "'),
+    "blank-role": sub("    role: Prime Minister\n", '    role: " "\n'),
+    "blank-reason": sub("reason: Sadat and Begin were the parties to the talks; Carter mediated them.", 'reason: "  "'),
+    "blank-description": sub("title: The Camp David Accords, 1978", 'title: The Camp David Accords, 1978\n  description: "   "'),
+    "long-word": sub("title: The Camp David Accords, 1978",
+                     "title: The Camp David Accords, 1978\n  description: The " + "x" * 1000 + " talks"),
+    "url-too-long": sub("    text_file: camp-david.txt", "    url: https://example.org/" + "a" * 2100 + "\n    text_file: camp-david.txt"),
+})
+
+# Templates and labels (what a generator would stumble on).
+TEMPLATES = "relations:\n  signed:\n    templates:\n      {key}: {value}\nclosures:"
+CASES.update({
+    "template-unknown-key": sub("closures:", TEMPLATES.format(key="ask_subjcet", value='"Who signed {object}?"')),
+    "template-blank": sub("closures:", TEMPLATES.format(key="ask_subject", value='"  "')),
+    "template-no-placeholder": sub("closures:", TEMPLATES.format(key="ask_subject", value='"Who signed it?"')),
+    "template-malformed": sub("closures:", TEMPLATES.format(key="ask_subject", value='"Who signed {object?"')),
+    "label-with-brace": sub("closures:", "relations:\n  signed:\n    label: signed {x}\nclosures:"),
+})
+
+# Look-alike names: two entities a reader cannot tell apart.
+CASES.update({
+    "same-name-twice": sub("  - {id: israel, name: Israel, kind: country}",
+                           "  - {id: israel, name: Israel, kind: country}\n  - {id: israel-state, name: Israel, kind: country}"),
+    "look-alike-case": sub("  - {id: israel, name: Israel, kind: country}",
+                           "  - {id: israel, name: Israel, kind: country}\n  - {id: israel-state, name: ISRAEL, kind: country}"),
+    "look-alike-normalisation": sub("  - {id: israel, name: Israel, kind: country}",
+                                    "  - {id: israel, name: Isra\u00ebl, kind: country}\n"
+                                    "  - {id: israel-state, name: Israe\u0308l, kind: country}"),
+    "look-alike-zero-width": sub("  - {id: israel, name: Israel, kind: country}",
+                                 "  - {id: israel, name: Israel, kind: country}\n  - {id: israel-state, name: Isr\u200bael, kind: country}"),
+    "look-alike-bidi": sub("  - {id: israel, name: Israel, kind: country}",
+                           "  - {id: israel, name: Israel, kind: country}\n  - {id: israel-state, name: \u202aIsrael\u202c, kind: country}"),
+    "look-alike-alias": sub("aliases: [Begin]", "aliases: [Begin, sadat]"),
+})
+
+# Source texts: confined to the --sources folder, regular UTF-8 text files.
+CASES.update({
+    "text-file-absolute": sub("text_file: camp-david.txt", "text_file: /etc/passwd"),
+    "text-file-parent": sub("text_file: camp-david.txt", "text_file: ../../../../etc/passwd"),
+    "text-file-pdf": sub("text_file: camp-david.txt", "text_file: camp-david.pdf"),
+})
+
 # Cases that are bytes, not a mutation of the text.
 ALIAS_BOMB = "\n".join(['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'] + [
     f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 10)]) + "\n"
@@ -112,6 +196,9 @@ RAW = {
     "binary-garbage.yaml": bytes(range(256)) * 4,
     "alias-bomb.yaml": ALIAS_BOMB.encode(),
     "deep-nesting.yaml": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n").encode(),
+    "pdf-as-fact-file.yaml": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+    "nul-byte-late.yaml": BASE.replace("Anwar Sadat,", "Anwar\x00 Sadat,").encode(),
+    "crlf-with-bell.yaml": BASE.replace("\n", "\r\n").replace("Anwar Sadat,", "Anwar\x07 Sadat,").encode(),
 }
 
 
