@@ -15,8 +15,8 @@ from quizgen.errors import QuizgenError
 BASE = (DATA / "minimal.yaml").read_text(encoding="utf-8")
 LINES = BASE.splitlines(keepends=True)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                    st.text(max_size=20), st.dates().map(str))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                    st.text(st.characters(), max_size=20), st.dates().map(str), st.sampled_from(["yes", "0476", "1:30"]))
 documents = st.recursive(scalars, lambda children: st.one_of(
     st.lists(children, max_size=4),
     st.dictionaries(st.sampled_from(["format", "topic", "sources", "entities", "facts", "closures", "relations",
@@ -79,6 +79,41 @@ def test_random_line_mutations(tmp_path, data):
     outcome(tmp_path, "".join(lines))
 
 
+# Characters that once slipped through or shifted locations: controls, separators editors do not
+# count as lines, noncharacters, surrogates (as escapes), bidi controls, zero-width and format
+# characters, and plain words YAML 1.1 would have read as numbers or booleans.
+SPECIAL = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\ufffe", "\uffff", "\ufdd0",
+           "\U0010ffff", "\u202e", "\u2066", "\u200e", "\u061c", "\u200b", "\u200d", "\ufeff", "\u00ad",
+           "\r", "\t", "\\x07", "\\0", "\\uFFFE", "\\uD800", "\\U00110000", "e\u0301", "\uff21"]
+WORDS = ["yes", "no", "on", "off", "0476", "0x7B6", "0o17", "1:30", "20:20", ".inf", "-.inf", ".nan", "<<", "=",
+         "~", "null", "True", "1e400", "9" * 400, "0.001", "0001-01-01", "9999-12-31", "!!int", "!!bool",
+         "&a", "*a", "'", '"', "|", ">", "x" * 250]
+
+
+@SETTINGS
+@given(st.data())
+def test_special_characters_and_words_anywhere(tmp_path, data):
+    text = BASE
+    for _ in range(data.draw(st.integers(1, 4))):
+        piece = data.draw(st.sampled_from(SPECIAL + WORDS) | st.text(st.characters(), min_size=1, max_size=3))
+        at = data.draw(st.integers(0, len(text)))
+        text = text[:at] + piece + text[at:]
+    outcome(tmp_path, text)
+
+
+@SETTINGS
+@given(st.sampled_from(WORDS + SPECIAL), st.sampled_from(["title: The Camp David Accords, 1978", "value: 12",
+                                                           "date: 1978-09-17", "negated: false", "format: 1",
+                                                           "name: Anwar Sadat", "id: sadat-signed", "role: President",
+                                                           "quote: after twelve days of secret talks at Camp David"]),
+       st.booleans())
+def test_special_values_in_every_field(tmp_path, word, line, quoted):
+    key = line.split(":")[0]
+    value = '"' + word.replace('"', '\\"') + '"' if quoted else word
+    text = BASE.replace("    object: accords\n    citations:", "    object: accords\n    negated: false\n    citations:", 1)
+    outcome(tmp_path, text.replace(line, f"{key}: {value}", 1))
+
+
 @SETTINGS
 @given(st.binary(max_size=200))
 def test_random_bytes(tmp_path, blob):
@@ -94,8 +129,11 @@ def test_random_bytes(tmp_path, blob):
 
 HOSTILE = ["<script>x</script>", "{{Front}}", "{{c1::x}}", '#panic("x")', "$x$", "*_[]()#", "عربي", "\u200b",
            "../../etc/passwd", "", " ", "0", "-1", "1e309", "2020-02-30", "2020-13", "null", "true", "x" * 300,
-           "sadat", "begin", "accords", "talks", "fixture-1978", "signed", "backs", "holds_role", "occurred", "figure"]
-VALUES = st.one_of(st.sampled_from(HOSTILE), st.integers(-5, 10**7), st.booleans(), st.none(), st.text(max_size=12),
+           "sadat", "begin", "accords", "talks", "fixture-1978", "signed", "backs", "holds_role", "occurred", "figure",
+           "\u202eIsrael", "I\u200bsrael", "ISRAEL", "Israe\u0308l", "\x07", "\u2028", "\ufffe", "y" * 250, 0.001,
+           float("inf"), float("nan"), 10**400, "{object}", "{", "Who?", "ask_subjcet", "/etc/passwd", "../x.txt"]
+VALUES = st.one_of(st.sampled_from(HOSTILE), st.integers(-5, 10**7), st.booleans(), st.none(),
+                   st.text(st.characters(), max_size=12),
                    st.lists(st.sampled_from(HOSTILE), max_size=3))
 
 

@@ -7,6 +7,7 @@ Regenerate with tests/tools/make_invalid.py and review the diff.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -33,12 +34,18 @@ def test_invalid_file_gives_its_one_located_message(path, run_cli):
     assert "(hint: " in lines[0]
     assert "Traceback" not in err and "Traceback" not in out
     assert out == ""
+    # every problem is one located line: file:line:column: severity: message (hint: ...)
+    located = re.compile(re.escape(f"{path}:") + r"\d+:\d+: (error|warning): .+ \(hint: .+\)")
+    problems = [line for line in lines if not re.fullmatch(r"\d+ error\(s\), \d+ warning\(s\)", line)]
+    assert problems and all(located.fullmatch(line) for line in problems), err
 
 
-@pytest.mark.parametrize("name", ["duplicate-key.yaml", "alias-bomb.yaml", "python-object-tag.yaml"])
+@pytest.mark.parametrize("name", ["duplicate-key.yaml", "alias-bomb.yaml", "python-object-tag.yaml",
+                                  "pdf-as-fact-file.yaml", "char-bell-raw.yaml", "yaml11-merge-key.yaml",
+                                  "look-alike-normalisation.yaml", "text-file-pdf.yaml", "figure-400-digits.yaml"])
 def test_real_process_exit_code_and_no_traceback(name):
     path = INVALID / name
-    result = subprocess.run([sys.executable, "-m", "quizgen", "check", str(path)],
+    result = subprocess.run([sys.executable, "-m", "quizgen", "check", "--sources", str(DATA / "sources"), str(path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == f"{path}:{EXPECTED[name]}"
@@ -86,3 +93,16 @@ def test_docs_errors_lists_every_message():
     docs = DATA.parent.parent / "docs" / "errors.md"
     text = docs.read_text(encoding="utf-8")
     assert with_catalogue(text, EXPECTED) == text, "docs/errors.md is stale; run tests/tools/make_invalid.py"
+
+
+def test_megabyte_word_is_refused_before_any_output(tmp_path, run_cli):
+    base = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "word.yaml"
+    path.write_text(base.replace("title: The Camp David Accords, 1978",
+                                 "title: The Camp David Accords, 1978\n  description: " + "w" * 1_000_000), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_cli("build", "--out", out, path)
+    assert code == 1 and not out.exists()
+    assert err.splitlines()[0] == (f"{path}:5:3: error: a word of 1,000,000 characters without a space (starting "
+                                   f"'{'w' * 20}'); the longest allowed is 200 (hint: break it with spaces, or shorten "
+                                   "it: it looks like pasted data, not text)")

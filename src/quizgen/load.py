@@ -544,6 +544,9 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
         if any(p == parent and difflib.get_close_matches(extra, [missing], n=1) for p, extra in extras)
     }
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+    # a list whose item failed is also reported 'too short' by pydantic: the item's own problem says it all
+    inner = {tuple(e["loc"][:n]) for e in errors for n in range(len(e["loc"]))}
+    errors = [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in inner)]
     for error in errors:
         if error["type"] == "missing" and (tuple(error["loc"][:-1]), str(error["loc"][-1])) in typo_for_missing:
             continue
