@@ -282,3 +282,13 @@ def test_pdf_given_as_the_fact_file(tmp_path):
         load(path)
     assert str(info.value.problems[0]) == (f"{path}:1:1: error: this is a PDF, not a YAML fact file "
                                            "(hint: give the path of the YAML fact file)")
+
+
+def test_forbidden_character_pattern_matches_its_definition():
+    from quizgen.facts import FORBIDDEN_CHARACTERS, is_forbidden_character
+
+    differ = [code for code in range(0x110000)
+              if bool(FORBIDDEN_CHARACTERS.fullmatch(chr(code))) != is_forbidden_character(chr(code))]
+    assert differ == []
+    assert is_forbidden_character("\x07") and is_forbidden_character("\U0010FFFE") and is_forbidden_character("\u2028")
+    assert not any(is_forbidden_character(c) for c in "\t\nAé\u200b\u202e\U0001F54A")

@@ -13,7 +13,7 @@ import re
 import string
 import unicodedata
 from collections import defaultdict
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from pydantic import BaseModel
 
@@ -383,31 +383,26 @@ def closures_hold(facts: FactSet) -> Iterator[Problem]:
 
 # -- text -----------------------------------------------------------------------------------------
 
-def _texts(node: object, path: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            if name != "url":  # checked by its own type; never broken into lines
-                yield from _texts(getattr(node, name), path + (name,))
-    elif isinstance(node, (tuple, list)):
-        for index, item in enumerate(node):
-            yield from _texts(item, path + (index,))
-    elif isinstance(node, dict) or hasattr(node, "items"):
-        for key, value in node.items():  # type: ignore[attr-defined]
-            yield from _texts(value, path + (key,))
-
-
 def word_length(facts: FactSet) -> Iterator[Problem]:
     """No shown text holds an unbroken word longer than LONGEST_WORD characters."""
-    for path, text in _texts(facts.file, ()):
-        if len(text) <= LONGEST_WORD:
-            continue
-        match = _WORD.search(text)
-        if match:
-            yield _error(facts, path, f"a word of {len(match.group()):,} characters without a space "
-                                      f"(starting {match.group()[:20]!r}); the longest allowed is {LONGEST_WORD}",
-                         "break it with spaces, or shorten it: it looks like pasted data, not text", "long-word")
+    found: list[tuple[tuple, re.Match[str]]] = []
+    stack: list[tuple[tuple, object]] = [((), facts.file)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if len(node) > LONGEST_WORD and (match := _WORD.search(node)):
+                found.append((path, match))
+        elif isinstance(node, BaseModel):
+            stack.extend((path + (name,), value) for name, value in node.__dict__.items()
+                         if name != "url" and isinstance(value, (str, BaseModel, tuple, Mapping)))
+        elif isinstance(node, tuple):
+            stack.extend((path + (index,), item) for index, item in enumerate(node))
+        elif isinstance(node, Mapping):
+            stack.extend((path + (key,), value) for key, value in node.items())
+    for path, match in sorted(found, key=lambda item: facts.where(*item[0])):
+        yield _error(facts, path, f"a word of {len(match.group()):,} characters without a space "
+                                  f"(starting {match.group()[:20]!r}); the longest allowed is {LONGEST_WORD}",
+                     "break it with spaces, or shorten it: it looks like pasted data, not text", "long-word")
 
 
 # -- use --------------------------------------------------------------------------------------------

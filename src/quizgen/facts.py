@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import string
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,6 +64,12 @@ def is_forbidden_character(char: str) -> bool:
             or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE)
 
 
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17)) + "]")
+"""The characters of is_forbidden_character, as one pattern (what the loader scans with)."""
+
+
 def is_invisible(char: str) -> bool:
     """Format characters (category Cf: zero-width spaces and joiners, bidi controls, soft hyphens)."""
     return unicodedata.category(char) == "Cf"
@@ -70,12 +77,14 @@ def is_invisible(char: str) -> bool:
 
 def identity(name: str) -> str:
     """What a reader can tell apart: NFKC, case folded, format characters removed, spaces collapsed."""
+    if name.isascii():
+        return " ".join(name.lower().split())
     folded = unicodedata.normalize("NFKC", name).casefold()
     return " ".join("".join(c for c in folded if not is_invisible(c)).split())
 
 
 def _id_characters(value: Any) -> Any:
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isascii():
         for char in value:
             if is_invisible(char) or char in BIDI_CONTROLS:
                 raise problem(f"contains the invisible character {character_name(char)}",

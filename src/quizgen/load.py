@@ -21,7 +21,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import FactFileError, Location, Problem, located
-from .facts import (ENTITY_KINDS, FactFile, FactSet, RelationKind, character_name, is_forbidden_character)
+from .facts import FORBIDDEN_CHARACTERS, ENTITY_KINDS, FactFile, FactSet, RelationKind, character_name
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000
@@ -188,9 +188,10 @@ class _Builder:
             raise self.tag_error(event, tag)
         if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             value = event.value
-            for char in value:
-                if is_forbidden_character(char):
-                    raise self.fail(event, f"the character {character_name(char)} is not allowed",
+            forbidden = FORBIDDEN_CHARACTERS.search(value)
+            if forbidden:
+                char = forbidden.group()
+                raise self.fail(event, f"the character {character_name(char)} is not allowed",
                                     "a fact file holds printable text; remove it (it may come from a '\\' "
                                     "escape in double quotes)")
             return value
@@ -385,9 +386,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
                    "check indentation, colons and quotes on this line and the one before")
 
 
-_FORBIDDEN_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                            + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
-                            + "]")
+_FORBIDDEN_RAW = FORBIDDEN_CHARACTERS
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
