@@ -203,6 +203,9 @@ class _Builder:
         if tag == "tag:yaml.org,2002:bool":
             return event.value in ("true", "True", "TRUE")
         if tag == "tag:yaml.org,2002:int":
+            if len(event.value) > 1000:  # Python refuses to convert over 4,300 digits; no figure needs 1,000
+                raise self.fail(event, f"a number of {len(event.value.lstrip('+-')):,} digits",
+                                "the largest figure quizgen prints is 10^15; write it in a larger unit")
             return int(event.value)
         return float(event.value.lower().replace(".inf", "inf").replace(".nan", "nan"))
 
@@ -439,7 +442,10 @@ def parse_yaml(text: str, display: str) -> tuple[Any, dict[tuple[Any, ...], Loca
                               "YAML indents with spaces only; replace the tab with spaces")
         raise FactFileError(problem) from None
     except yaml.YAMLError as exc:
-        raise FactFileError(located(display, None, None, f"YAML error: {exc}", "check the file is YAML")) from None
+        position = getattr(exc, "position", None)  # a reader error: only a character offset
+        line, column = _position(text, position) if isinstance(position, int) else (None, None)
+        raise FactFileError(located(display, line, column, f"YAML error: {getattr(exc, 'reason', None) or exc}",
+                                    "check the file is YAML")) from None
     if data is None and not builder.nodes:
         raise FactFileError(located(display, 1, 1, "the file is empty",
                                     "start from the example in docs/facts-format.md"))

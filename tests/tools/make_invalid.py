@@ -140,6 +140,7 @@ CASES.update({
     "figure-infinite": sub("value: 12", "value: .inf"),
     "figure-nan": sub("value: 12", "value: .nan"),
     "figure-400-digits": sub("value: 12", "value: " + "9" * 400),
+    "figure-5000-digits": sub("value: 12", "value: " + "9" * 5000),
     "figure-too-precise": sub("value: 12", "value: 0.001"),
     "date-year-0001": sub("date: 1978-09-17", "date: 0001-01-01"),
     "date-year-9999": sub("published: 1978-09-17", "published: 9999-12-31"),
