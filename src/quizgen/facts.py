@@ -181,7 +181,12 @@ Templates = Annotated[Mapping[str, str], AfterValidator(_templates)]
 LONGEST_URL = 2000  # what browsers and servers reliably accept
 
 
+URL_PATTERN = r"^https?://\S+$"
+
+
 def _url(value: str) -> str:
+    if not re.match(URL_PATTERN, value):
+        raise problem(f"has an invalid value {value!r}", "write a full address starting with http:// or https://")
     if len(value) > LONGEST_URL:
         raise problem(f"is {len(value):,} characters long; the limit is {LONGEST_URL:,}",
                       "give the article's plain address, without tracking parameters")
@@ -237,7 +242,7 @@ class Source(Model):
     title: Text
     published: Date
     author: Text | None = None
-    url: Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_url)] | None = None
+    url: Annotated[str, AfterValidator(_url), WithJsonSchema({"type": "string", "pattern": URL_PATTERN})] | None = None
     text_file: Text | None = None
     note: Text | None = Field(default=None, description="Anything a reader should know: how the date was established, a supplied title.")
 

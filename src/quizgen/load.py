@@ -601,12 +601,7 @@ def validation_problems(exc: ValidationError, data: Any, marks: dict[tuple[Any, 
                 hint = "entity kinds are: " + ", ".join(ENTITY_KINDS)
         elif kind == "string_pattern_mismatch":
             message = f"'{field}' has an invalid value {error.get('input')!r}"
-            if field == "url":
-                hint = "write a full address starting with http:// or https://"
-            elif field in ("published", "date", "as_of"):
-                hint = "write the date as YYYY-MM-DD, YYYY-MM or YYYY"
-            else:
-                hint = "ids use lower-case letters, digits, '-', '_' and '.'"
+            hint = "ids use lower-case letters, digits, '-', '_' and '.'"
         elif kind in ("too_short", "string_too_short"):
             message = f"'{field}' must not be empty"
             hint = "every fact needs at least one citation" if field == "citations" else f"give '{field}' a value"
