@@ -105,8 +105,8 @@ def _date(value: Any) -> PartialDate:
         raise problem(str(exc), exc.hint, colon=True) from None
 
 
-def _no_bool(value: Any) -> Any:
-    if isinstance(value, bool):  # true/false is never a number
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, (bool, float)):  # true/false is never a number, 1.0 is not the version 1
         raise PydanticCustomError("int_type", "Input should be a valid integer")
     return value
 
@@ -343,7 +343,7 @@ class Closure(Model):
 class FactFile(Model):
     """A whole fact file, as written."""
 
-    format: Annotated[Literal[1], BeforeValidator(_no_bool)] = Field(description="Fact format version; this is version 1.")
+    format: Annotated[Literal[1], BeforeValidator(_whole_number)] = Field(description="Fact format version; this is version 1.")
     topic: Topic
     sources: tuple[Source, ...] = Field(min_length=1)
     entities: tuple[Entity, ...] = Field(min_length=1)

@@ -108,6 +108,7 @@ CASES.update({
     "yaml11-yes-as-negated": sub("    object: accords\n    citations:", "    object: accords\n    negated: yes\n    citations:"),
     "yaml11-yes-as-format": sub("format: 1", "format: yes"),
     "yaml11-true-as-format": sub("format: 1", "format: true"),
+    "decimal-as-format": sub("format: 1", "format: 1.0"),
     "yaml11-on-as-figure": sub("value: 12", "value: on"),
     "yaml11-true-as-figure": sub("value: 12", "value: true"),
     "yaml11-octal-figure": sub("value: 12", "value: 0476"),
