@@ -21,7 +21,7 @@ CASES = sorted(p for p in INVALID.iterdir() if p.name != "expected.json")
 
 
 def test_corpus_is_complete_and_large_enough():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 110
     assert sorted(p.name for p in CASES) == sorted(EXPECTED)
 
 
