@@ -6,7 +6,9 @@ import html
 import zipfile
 from pathlib import Path
 
-from ..questions import Question
+from ..ids import digest
+from ..questions import KINDS, Question
+from .anki import FAMILY_DECKS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ORDINALS = ("1st", "2nd", "3rd") + tuple(f"{n}th" for n in range(4, 27))
@@ -44,3 +46,37 @@ def write_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, data)
+
+
+# -- what Moodle (XML and GIFT) needs ------------------------------------------------------
+
+# Moodle keeps at most 50 characters of a tag (core_tag_tag::normalize, TAG_MAX_LENGTH).
+TAG_LIMIT = 50
+# Moodle's matching edit form refuses a question with fewer than three distinct answers.
+MIN_MATCH_ANSWERS = 3
+
+
+def lms_tags(question: Question, topic: str) -> list[str]:
+    """Tags of at most TAG_LIMIT characters: ``quizgen::<topic>``, ``quizgen::<topic>::<family>``,
+    ``quizgen::<topic>::<kind>`` (families and kinds never share a name). A topic id too long for
+    that is shortened to its start and a hash of the whole, so tags stay distinct per topic."""
+    longest = max(len(name) for name in (*FAMILY_DECKS, *KINDS)) + 2
+    room = TAG_LIMIT - len("quizgen::") - longest
+    key = topic if len(topic) <= room else f"{topic[:room - 7].rstrip('-_.')}-{digest(topic, length=6)}"
+    base = f"quizgen::{key}"
+    tags = [base, f"{base}::{question.family}", f"{base}::{question.kind}"]
+    return [t if len(t) <= TAG_LIMIT else f"{t[:TAG_LIMIT - 7]}-{digest(t, length=6)}" for t in tags]
+
+
+def match_pairs(question: Question) -> tuple[list[tuple[str, str]], list[str]]:
+    """A matching or ordering question as (left, right) pairs plus extra wrong answers: the
+    right-hand choices that answer no item (the question proves them wrong)."""
+    pairs = ordering_pairs(question) if question.kind == "ordering" else [(p.left, p.right) for p in question.pairs]
+    rights = {right for _, right in pairs}
+    extras = [] if question.kind == "ordering" else sorted({c for c in question.choices if c not in rights})
+    return pairs, extras
+
+
+def moodle_can_save(question: Question) -> bool:
+    pairs, extras = match_pairs(question)
+    return len({right for _, right in pairs}) + len(extras) >= MIN_MATCH_ANSWERS

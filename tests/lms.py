@@ -1,0 +1,82 @@
+"""Moodle's own importers (extractions in ../shared/lms, run with php) and what Moodle should
+store for each question, written from Moodle's rules rather than from the exporters' code."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+TAG_LIMIT = 50  # Moodle's TAG_MAX_LENGTH
+FAMILY_NAMES = {"signing": "Who signed", "backing": "Who backs whom", "dates": "Key dates", "roles": "Who is who",
+                "figures": "Figures"}
+
+
+def lms_dir() -> Path | None:
+    for candidate in (os.environ.get("QUIZGEN_LMS"), str(ROOT.parent / "shared" / "lms")):
+        if candidate and (Path(candidate) / "gift_check.php").is_file():
+            return Path(candidate)
+    return None
+
+
+def moodle_import(script: str, path: Path) -> list[dict]:
+    """Every question Moodle's importer reads from the file, as JSON; no importer error allowed."""
+    if shutil.which("php") is None:
+        pytest.skip("php is not on PATH: Moodle's importers cannot run (apt-get install php-cli php-xml php-mbstring)")
+    folder = lms_dir()
+    if folder is None:
+        pytest.skip("Moodle's importer extractions (../shared/lms or $QUIZGEN_LMS) are not beside the repository")
+    done = subprocess.run(["php", str(folder / script), str(path)], capture_output=True, text=True, check=True)
+    assert re.search(r"\b0 import(er)? errors", done.stderr), done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+TAG = re.compile(r"<[^>]*>")
+
+
+LINK = re.compile(r'^<a href="[^"<>]*">$')
+
+
+def literal(fragment: str, allowed: tuple[str, ...] = (), links: bool = False) -> str:
+    """The text an HTML fragment shows, after checking it holds no element but the allowed ones
+    (and, with links, a sources' links with a quoted address)."""
+    tags = {t for t in TAG.findall(fragment) if t not in allowed and not (links and (LINK.match(t) or t == "</a>"))}
+    assert not tags, (tags, fragment)
+    return html.unescape(TAG.sub("", fragment))
+
+
+def paragraph(fragment: str) -> str:
+    assert fragment.startswith("<p>") and fragment.endswith("</p>"), fragment
+    return literal(fragment[3:-4])
+
+
+def match_answers(question) -> tuple[list[tuple[str, str]], list[str]]:
+    """Matching pairs as Moodle should hold them: ordering as item → position (the positions are
+    the right-hand column, in order), plus the question's wrong right-hand choices."""
+    if question.kind == "ordering":
+        from quizgen.exporters.platforms import ordering_pairs
+
+        return ordering_pairs(question), []
+    rights = {p.right for p in question.pairs}
+    return [(p.left, p.right) for p in question.pairs], sorted(set(question.choices) - rights)
+
+
+def moodle_can_save(question) -> bool:
+    if question.kind not in ("matching", "ordering"):
+        return True
+    pairs, extras = match_answers(question)
+    return len({r for _, r in pairs} | set(extras)) >= 3
+
+
+def category(title: str, family: str) -> str:
+    """A category path as Moodle stores it: names as HTML, "/" in a name doubled."""
+    clean = lambda name: html.escape(" ".join(name.split()), quote=False).replace("/", "//")  # noqa: E731
+    return f"$course$/top/{clean(title)}/{clean(FAMILY_NAMES.get(family, family))}"
