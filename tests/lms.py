@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,46 @@ def category(title: str, family: str) -> str:
     """A category path as Moodle stores it: names as HTML, "/" in a name doubled."""
     clean = lambda name: html.escape(" ".join(name.split()), quote=False).replace("/", "//")  # noqa: E731
     return f"$course$/top/{clean(title)}/{clean(FAMILY_NAMES.get(family, family))}"
+
+
+QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+
+
+def canvas_matching(item: ET.Element) -> list[tuple[str, str]]:
+    r"""(left, right) pairs of a QTI matching item as Canvas's importer pairs them.
+
+    Canvas turns the QTI 1.2 item into QTI 2 (response_lid → choiceInteraction, response_label →
+    simpleChoice with the same identifier, varequal → match) and reads it in
+    gems/plugins/qti_exporter/lib/qti/associate_interaction.rb:
+    - get_canvas_matches: the choices of the FIRST choiceInteraction are the matches; a match's
+      match_id is the first run of digits in its identifier (`identifier =~ /(\d+)/; $1.to_i`);
+    - get_canvas_answers: each choiceInteraction is an answer; a responseIf whose SCORE is a sum
+      links the answer to the match named by the baseValue (match_map by identifier);
+    - ensure_correct_format: an answer's right side is the text of the FIRST match whose match_id
+      equals the answer's match_id.
+    """
+    responses = item.findall(f".//{QTI}response_lid")
+    matches, match_map = [], {}
+    for local, label in enumerate(responses[0].iterfind(f".//{QTI}response_label")):
+        digits = re.search(r"(\d+)", label.get("ident"))
+        match = {"match_id": int(digits.group(1)) if digits else -1 - local,
+                 "text": literal_html(label.findtext(f".//{QTI}mattext"))}
+        matches.append(match)
+        match_map[label.get("ident")] = match
+    answers, answer_map = [], {}
+    for response in responses:
+        answer = {"left": literal_html(response.findtext(f"{QTI}material/{QTI}mattext"))}
+        answers.append(answer)
+        answer_map[response.get("ident")] = answer
+    for condition in item.iterfind(f".//{QTI}respcondition"):
+        variable = condition.find(f"{QTI}conditionvar/{QTI}varequal")
+        setvar = condition.find(f"{QTI}setvar")
+        answer = answer_map.get(variable.get("respident"))
+        if answer is not None and setvar.get("action") == "Add" and variable.text in match_map:
+            answer["match_id"] = match_map[variable.text]["match_id"]
+    return [(a["left"], next(m["text"] for m in matches if m["match_id"] == a.get("match_id"))) for a in answers]
+
+
+def literal_html(fragment: str) -> str:
+    assert "<" not in fragment, fragment  # no element: the text is shown as it is
+    return html.unescape(fragment)

@@ -218,54 +218,11 @@ def test_canvas_qti_package_and_items(shipped):
         elif question.kind == "short_answer":
             assert [v.text for v in element.iterfind(".//q:varequal", ns)] == list(question.accepted)
         else:
-            assert canvas_matching(element) == expected_pairs(question)
+            assert lms.canvas_matching(element) == expected_pairs(question)
             assert not meta["original_answer_ids"]
         if question.kind in ("multiple_choice", "true_false"):
             ids = meta["original_answer_ids"].split(",")
             assert all(i.isdigit() for i in ids) and len(set(ids)) == len(question.options)
-
-
-QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
-
-
-def canvas_matching(item: ET.Element) -> list[tuple[str, str]]:
-    r"""(left, right) pairs of a QTI matching item as Canvas's importer pairs them.
-
-    Canvas turns the QTI 1.2 item into QTI 2 (response_lid → choiceInteraction, response_label →
-    simpleChoice with the same identifier, varequal → match) and reads it in
-    gems/plugins/qti_exporter/lib/qti/associate_interaction.rb:
-    - get_canvas_matches: the choices of the FIRST choiceInteraction are the matches; a match's
-      match_id is the first run of digits in its identifier (`identifier =~ /(\d+)/; $1.to_i`);
-    - get_canvas_answers: each choiceInteraction is an answer; a responseIf whose SCORE is a sum
-      links the answer to the match named by the baseValue (match_map by identifier);
-    - ensure_correct_format: an answer's right side is the text of the FIRST match whose match_id
-      equals the answer's match_id.
-    """
-    responses = item.findall(f".//{QTI}response_lid")
-    matches, match_map = [], {}
-    for local, label in enumerate(responses[0].iterfind(f".//{QTI}response_label")):
-        digits = re.search(r"(\d+)", label.get("ident"))
-        match = {"match_id": int(digits.group(1)) if digits else -1 - local,
-                 "text": literal_html(label.findtext(f".//{QTI}mattext"))}
-        matches.append(match)
-        match_map[label.get("ident")] = match
-    answers, answer_map = [], {}
-    for response in responses:
-        answer = {"left": literal_html(response.findtext(f"{QTI}material/{QTI}mattext"))}
-        answers.append(answer)
-        answer_map[response.get("ident")] = answer
-    for condition in item.iterfind(f".//{QTI}respcondition"):
-        variable = condition.find(f"{QTI}conditionvar/{QTI}varequal")
-        setvar = condition.find(f"{QTI}setvar")
-        answer = answer_map.get(variable.get("respident"))
-        if answer is not None and setvar.get("action") == "Add" and variable.text in match_map:
-            answer["match_id"] = match_map[variable.text]["match_id"]
-    return [(a["left"], next(m["text"] for m in matches if m["match_id"] == a.get("match_id"))) for a in answers]
-
-
-def literal_html(fragment: str) -> str:
-    assert "<" not in fragment, fragment  # no element: the text is shown as it is
-    return html.unescape(fragment)
 
 
 def test_canvas_matching_rule_catches_ids_sharing_digits(shipped):
@@ -273,17 +230,17 @@ def test_canvas_matching_rule_catches_ids_sharing_digits(shipped):
     out, bank, _ = shipped
     with zipfile.ZipFile(out / "canvas-qti.zip") as package:
         root = ET.fromstring(package.read(next(n for n in package.namelist() if n != "imsmanifest.xml")))
-    item = next(i for i in root.iter(f"{QTI}item") if any(
-        f.findtext(f"{QTI}fieldentry") == "matching_question" for f in i.iter(f"{QTI}qtimetadatafield")))
-    good = canvas_matching(item)
+    item = next(i for i in root.iter(f"{lms.QTI}item") if any(
+        f.findtext(f"{lms.QTI}fieldentry") == "matching_question" for f in i.iter(f"{lms.QTI}qtimetadatafield")))
+    good = lms.canvas_matching(item)
     assert len({right for _, right in good}) > 1
     for element in item.iter():  # the old scheme: every id started with the question id's digits
         for attribute in ("ident", "respident"):
             if element.get(attribute, "").isdigit():
                 element.set(attribute, "q2020-" + element.get(attribute))
-        if element.tag == f"{QTI}varequal" and element.text.isdigit():
+        if element.tag == f"{lms.QTI}varequal" and element.text.isdigit():
             element.text = "q2020-" + element.text
-    bad = canvas_matching(item)
+    bad = lms.canvas_matching(item)
     assert len({right for _, right in bad}) == 1 and bad != good
 
 
