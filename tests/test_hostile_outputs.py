@@ -306,3 +306,57 @@ def test_hostile_text_is_literal_and_inert(build, fmt):
     assert not reading.problems, reading.problems[:10]
     missing = [p for p, formats in WHERE.items() if fmt in formats and flat(p) not in reading.text]
     assert not missing, missing
+
+
+# -- the escaping rules, for any text ------------------------------------------------------
+
+import os  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SPECIALS = st.sampled_from(list("[]{}()\\$<>&#*_`~=+-@|!:;'\" \t\n.1") + ["[sound:", "[anki:tts]", "[$]", "[$$]",
+                                                                           "[latex]", "\\(", "\\[", "{{c1::", "&lt;"])
+# control characters are invalid input (check refuses them); tab and line breaks are spacing
+# CI raises QUIZGEN_FUZZ_EXAMPLES to thousands; a developer's run stays quick.
+EXAMPLES = max(300, int(os.environ.get("QUIZGEN_FUZZ_EXAMPLES", "300")))
+TEXT = st.lists(st.one_of(SPECIALS, st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=3)),
+                max_size=30).map("".join)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+def test_anki_field_html_is_literal_for_any_text(text):
+    from quizgen.exporters.anki import text_html
+
+    field_html = text_html(text)
+    assert not re.search(r"[{}\[]", field_html)  # no template, media, TTS or LaTeX syntax for Anki's regexes
+    assert not any(MATHJAX.search(html.unescape(s)) for s in SEGMENT_BREAK.split(field_html))
+    assert html.unescape(field_html.replace("<span></span>", "")) == text
+    assert not re.search(r"[<>]", field_html.replace("<span></span>", ""))  # no other element
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+def test_quizlet_field_is_one_guarded_field_for_any_text(text):
+    from quizgen.exporters.quizlet import field_tsv
+
+    field_text = field_tsv(text)
+    assert not re.search(r"[\t\r\n]", field_text) and not field_text.startswith(FORMULA)
+    assert field_text in (flat(text), "'" + flat(text))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+def test_markdown_text_renders_literally_for_any_text(text):
+    from markdown_it import MarkdownIt
+
+    from quizgen.exporters.markdown import md
+
+    if not flat(text):
+        return
+    rendered = MarkdownIt("commonmark").render(f"**1.** {md(text)}\n\n{md(text)}\n")
+    tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
+    assert tags <= {"p", "strong"}, rendered
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", part)).strip() for part in rendered.split("</p>") if part.strip()]
+    assert shown == [f"1. {flat(text)}", flat(text)]
