@@ -43,12 +43,15 @@ def moodle_import(script: str, path: Path) -> list[dict]:
 TAG = re.compile(r"<[^>]*>")
 
 
+# The empty element quizgen puts between the characters of a math delimiter: nothing shows.
+EMPTY = "<span></span>"
 LINK = re.compile(r'^<a href="[^"<>]*">$')
 
 
 def literal(fragment: str, allowed: tuple[str, ...] = (), links: bool = False) -> str:
     """The text an HTML fragment shows, after checking it holds no element but the allowed ones
     (and, with links, a sources' links with a quoted address)."""
+    fragment = fragment.replace(EMPTY, "")
     tags = {t for t in TAG.findall(fragment) if t not in allowed and not (links and (LINK.match(t) or t == "</a>"))}
     assert not tags, (tags, fragment)
     return html.unescape(TAG.sub("", fragment))
@@ -77,10 +80,14 @@ def moodle_can_save(question) -> bool:
     return len({r for _, r in pairs} | set(extras)) >= 3
 
 
-def category(title: str, family: str) -> str:
-    """A category path as Moodle stores it: names as HTML, "/" in a name doubled."""
-    clean = lambda name: html.escape(" ".join(name.split()), quote=False).replace("/", "//")  # noqa: E731
-    return f"$course$/top/{clean(title)}/{clean(FAMILY_NAMES.get(family, family))}"
+def category_names(path: str) -> list[str]:
+    """The names in a category path as Moodle splits it ("/" between names, "//" inside one),
+    as they show."""
+    return [literal(name.replace("//", "/")) for name in re.split(r"(?<!/)/(?!/)", path)]
+
+
+def category(title: str, family: str) -> list[str]:
+    return ["$course$", "top", " ".join(title.split()), FAMILY_NAMES.get(family, family)]
 
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
@@ -122,5 +129,20 @@ def canvas_matching(item: ET.Element) -> list[tuple[str, str]]:
 
 
 def literal_html(fragment: str) -> str:
+    fragment = fragment.replace(EMPTY, "")
     assert "<" not in fragment, fragment  # no element: the text is shown as it is
     return html.unescape(fragment)
+
+
+# What would make a platform typeset math: in Moodle, its filters' search of the stored HTML
+# (filter/mathjaxloader: \( \[ $$; filter/tex: $$ [tex]); in a page, MathJax's search of each
+# run of text between elements.
+MOODLE_MATH = re.compile(r"\\[(\[]|\$\$|\[tex\]", re.I)
+PAGE_MATH = re.compile(r"\\[(\[]|\$\$")
+
+
+def math_problems(fragment: str, page: bool = True) -> list[str]:
+    found = [f"Moodle would typeset {m.group()!r}" for m in MOODLE_MATH.finditer(fragment)]
+    for run in [] if not page else re.split(r"<(?!/?(?:br|wbr)\b|!--)[^>]*>", fragment):
+        found += [f"MathJax would typeset {m.group()!r}" for m in PAGE_MATH.finditer(html.unescape(run))]
+    return found

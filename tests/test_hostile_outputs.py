@@ -150,7 +150,8 @@ def read_moodle_records(records: list[dict], reading: Reading) -> None:
     """Moodle's importer output: HTML fields must hold no element but the exporter's own."""
     own = ("<p>", "</p>", "<em>", "</em>")
 
-    def html_field(value: str) -> None:
+    def html_field(value: str, page: bool = True) -> None:
+        reading.problems.extend(lms.math_problems(value, page))
         try:
             reading.add(lms.literal(value, own, links=True))
         except AssertionError as error:
@@ -161,7 +162,9 @@ def read_moodle_records(records: list[dict], reading: Reading) -> None:
             for name in re.split(r"(?<!/)/(?!/)", record["category"]):
                 html_field(name.replace("//", "/"))
             continue
-        for key in ("name", "questiontext", "generalfeedback"):
+        # a name is never shown inside the filter's typesetting span: only Moodle's search counts
+        html_field(record["name"], page=False)
+        for key in ("questiontext", "generalfeedback"):
             html_field(record[key])
         if record.get("questiontextformat") != 1:
             reading.problems.append(f"{record['name']}: question text not read as HTML")
@@ -198,6 +201,7 @@ def read_canvas(out: Path, bank) -> Reading:
         root = ET.fromstring(package.read(next(n for n in package.namelist() if n != "imsmanifest.xml")))
     own = ("<p>", "</p>", "<em>", "</em>")
     for element in root.iter(f"{lms.QTI}mattext"):
+        reading.problems.extend(lms.math_problems(element.text or ""))
         try:
             reading.add(lms.literal(element.text or "", own, links=True))
         except AssertionError as error:
@@ -360,3 +364,14 @@ def test_markdown_text_renders_literally_for_any_text(text):
     assert tags <= {"p", "strong"}, rendered
     shown = [html.unescape(re.sub(r"<[^>]+>", "", part)).strip() for part in rendered.split("</p>") if part.strip()]
     assert shown == [f"1. {flat(text)}", flat(text)]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+def test_platform_html_is_literal_for_any_text(text):
+    """Moodle, GIFT and Canvas text: no markup, no math for Moodle's filters or a page's MathJax."""
+    from quizgen.exporters.platforms import html_text
+
+    fragment = html_text(text)
+    assert not lms.math_problems(fragment)
+    assert lms.literal(fragment) == flat(text)

@@ -15,6 +15,7 @@ has too few is left out and counted.
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -35,17 +36,23 @@ def category_path(title: str, family: str) -> str:
     return f"$course$/top/{clean(title)}/{clean(FAMILY_DECKS.get(family, family))}"
 
 
+# Moodle strips elements from a name, so a name keeps math delimiters from its filters with
+# character references only (the filters search the stored text; see platforms.html_text).
+_NAME_REFS = str.maketrans({"\\": "&#92;", "$": "&#36;", "[": "&#91;"})
+
+
 def name_html(question: Question, limit: int = 100) -> str:
     """The question's name as Moodle lists it (as HTML): the prompt's first words, escaped, and
     never past Moodle's 255 characters."""
+    escape = lambda text: html.escape(text, quote=False).translate(_NAME_REFS)  # noqa: E731
     raw = one_line(question.prompt)
     if len(raw) <= limit:
-        return html_text(raw)
+        return escape(raw)
     cut = raw[:limit]
     cut = cut[:cut.rfind(" ")] if " " in cut else cut
-    while len(html_text(cut)) > 250:
+    while len(escape(cut)) > 250:
         cut = cut[:-1]
-    return html_text(cut) + " …"
+    return escape(cut) + " …"
 
 
 def question_element(quiz: ET.Element, question: Question, topic: str) -> None:

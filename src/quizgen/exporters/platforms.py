@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import zipfile
 from pathlib import Path
 
@@ -18,9 +19,18 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# Math typesetting on the platforms: Moodle's MathJax and TeX filters look for \( \[ $$ and [tex]
+# in the stored HTML (filter/mathjaxloader, filter/tex); Canvas's MathJax looks for \( \[ and $$ in
+# the page's text, where MathJax never joins text across an element. An empty element between the
+# two characters of each delimiter, and "[" as a character reference, keep any text out of both.
+_MATH_DELIMITER = re.compile(r"\\(?=[()\[\]])|\$(?=\$)")
+
+
 def html_text(text: str) -> str:
-    """Plain text as an HTML fragment (for formats whose text fields hold HTML)."""
-    return html.escape(one_line(text), quote=False)
+    """Plain text as an HTML fragment (for formats whose text fields hold HTML) that shows as
+    written: markup escaped, no math delimiter left for the platform to typeset."""
+    escaped = html.escape(one_line(text), quote=False)
+    return _MATH_DELIMITER.sub(lambda m: m.group() + "<span></span>", escaped).replace("[", "&#91;")
 
 
 def feedback(question: Question) -> str:
