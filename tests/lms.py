@@ -146,3 +146,22 @@ def math_problems(fragment: str, page: bool = True) -> list[str]:
     for run in [] if not page else re.split(r"<(?!/?(?:br|wbr)\b|!--)[^>]*>", fragment):
         found += [f"MathJax would typeset {m.group()!r}" for m in PAGE_MATH.finditer(html.unescape(run))]
     return found
+
+
+def shortanswer_matches(pattern: str, response: str) -> bool:
+    """Whether Moodle accepts a typed response for a short-answer pattern, as
+    question/type/shortanswer/question.php compare_string_with_wildcard does (case-sensitive):
+    runs of unescaped "*" match anything, "\\*" is a literal asterisk."""
+    bits = re.split(r"(?<!\\)\*+", pattern)
+    regexp = "^" + ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits) + "$"
+    return re.match(regexp, response, re.S) is not None
+
+
+def accepts_exactly(patterns: list[str], accepted: list[str]) -> bool:
+    """Each accepted answer is matched by its own pattern, and nothing else that differs from it."""
+    for pattern, answer in zip(patterns, accepted, strict=True):
+        if not shortanswer_matches(pattern, answer) or shortanswer_matches(pattern, answer + "!"):
+            return False
+        if "*" in answer and shortanswer_matches(pattern, answer.replace("*", "zz*zz")):
+            return False
+    return True

@@ -109,7 +109,7 @@ def test_moodle_xml_imports_as_the_questions(built, source):
         elif question.kind == "true_false":
             assert record["correctanswer"] == (question.answer == "True")
         elif question.kind == "short_answer":
-            assert record["answer"] == list(question.accepted) and set(record["fraction"]) == {1}
+            assert lms.accepts_exactly(record["answer"], list(question.accepted)) and set(record["fraction"]) == {1}
         else:
             pairs, extras = lms.match_answers(question)
             got = [(lms.paragraph(s["text"]) if s["text"] else "", lms.literal(a))
@@ -141,13 +141,29 @@ def test_gift_imports_as_the_questions(built, source):
             assert record["qtype"] == "truefalse" and record["correctanswer"] == (question.answer == "True")
         elif question.kind == "short_answer":
             assert record["qtype"] == "shortanswer"
-            assert record["answer"] == list(question.accepted) and set(record["fraction"]) == {1}
+            assert lms.accepts_exactly(record["answer"], list(question.accepted)) and set(record["fraction"]) == {1}
         else:
             assert record["qtype"] == "match"
             pairs, extras = lms.match_answers(question)
             assert all(s["format"] == 1 for s in record["subquestions"])
             got = [(lms.literal(s["text"]), lms.literal(a)) for s, a in zip(record["subquestions"], record["subanswers"])]
             assert got == pairs + [("", extra) for extra in extras]
+
+
+def test_moodle_short_answers_take_asterisks_literally(shipped, tmp_path):
+    """"*" is Moodle's wildcard: an accepted answer holding one must accept only itself."""
+    from quizgen.exporters import gift, moodle
+
+    bank = shipped[1]
+    question = next(q for q in bank.questions if q.kind == "short_answer")
+    question = question.model_copy(update={"answer": "*Star* a*b", "accepted": ("*Star* a*b", "[html]x\\*y", "a\\b")})
+    small = bank.model_copy(update={"questions": (question,)})
+    (tmp_path / "moodle.xml").write_bytes(moodle.render(small)[0])
+    (tmp_path / "quiz.gift").write_text(gift.render(small)[0], encoding="utf-8")
+    for script, name in (("moodlexml_check.php", "moodle.xml"), ("gift_check.php", "quiz.gift")):
+        record = next(r for r in lms.moodle_import(script, tmp_path / name) if r["qtype"] != "category")
+        assert lms.accepts_exactly(record["answer"], list(question.accepted)), (name, record["answer"])
+    assert not lms.accepts_exactly(list(question.accepted), list(question.accepted))  # unescaped: a wildcard
 
 
 def test_moodle_tags_fit_and_stay_distinct(shipped):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..questions import Question, QuestionBank
 from .moodle import category_path, savable, skipped_note
-from .platforms import html_text, match_pairs, one_line
+from .platforms import html_text, match_pairs, moodle_answer_pattern, one_line
 
 SPECIALS = "\\~=#{}:"
 # Moodle reads a leading "[name]" of a text as its format (parse_text_with_format).
@@ -37,9 +37,9 @@ def html_gift(text: str) -> str:
 
 
 def plain_gift(text: str) -> str:
-    """Plain text that Moodle must store as is (a short answer): a leading "[" must not be read as a
-    format marker, so such a text gets an explicit one that Moodle strips."""
-    text = one_line(text)
+    """A short answer as Moodle's pattern for it (its "*" escaped): a leading "[" must not be read as
+    a format marker, so such a text gets an explicit one that Moodle strips."""
+    text = moodle_answer_pattern(text)
     return escape(FORMAT_MARKER + text if text.startswith("[") else text)
 
 

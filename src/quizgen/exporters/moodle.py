@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..questions import Question, QuestionBank
 from .anki import FAMILY_DECKS
-from .platforms import feedback, html_text, lms_tags, match_pairs, moodle_can_save, one_line
+from .platforms import (feedback, html_text, lms_tags, match_pairs, moodle_answer_pattern, moodle_can_save,
+                        one_line)
 
 
 def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> ET.Element:
@@ -83,7 +84,7 @@ def question_element(quiz: ET.Element, question: Question, topic: str) -> None:
     elif question.kind == "short_answer":
         ET.SubElement(element, "usecase").text = "0"
         for accepted in question.accepted or (question.answer,):
-            answer = _text(element, "answer", one_line(accepted), "moodle_auto_format")
+            answer = _text(element, "answer", moodle_answer_pattern(accepted), "moodle_auto_format")
             answer.set("fraction", "100")
     else:
         ET.SubElement(element, "shuffleanswers").text = "true"

@@ -90,3 +90,9 @@ def match_pairs(question: Question) -> tuple[list[tuple[str, str]], list[str]]:
 def moodle_can_save(question: Question) -> bool:
     pairs, extras = match_pairs(question)
     return len({right for _, right in pairs}) + len(extras) >= MIN_MATCH_ANSWERS
+
+
+def moodle_answer_pattern(text: str) -> str:
+    """A short answer as Moodle's pattern for it: "*" is Moodle's wildcard and "\\*" a literal
+    asterisk (qtype_shortanswer_question::compare_string_with_wildcard), so every "*" is escaped."""
+    return one_line(text).replace("*", "\\*")
