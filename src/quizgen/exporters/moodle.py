@@ -7,7 +7,8 @@ question id is the stable ``idnumber``.
 
 Every text Moodle shows as HTML is written as escaped plain text (``*_html`` values), including
 the right-hand answers of matching, which Moodle shows through ``format_string``. Short-answer
-answers stay plain: Moodle compares them with what the student types. Tags follow ``lms_tags``
+answers stay plain (Moodle compares them with what the student types), with "*", Moodle's
+wildcard, escaped. Tags follow ``lms_tags``
 (Moodle keeps 50 characters). A matching question with fewer than three distinct answers cannot
 be saved from Moodle's edit form: its provably wrong extra answers are added, and a question that
 has too few is left out and counted.
