@@ -12,7 +12,6 @@ from ..questions import KINDS, Question
 from .anki import FAMILY_DECKS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-ORDINALS = ("1st", "2nd", "3rd") + tuple(f"{n}th" for n in range(4, 27))
 
 
 def one_line(text: str) -> str:
@@ -45,8 +44,9 @@ def feedback(question: Question) -> str:
 
 
 def ordering_pairs(question: Question) -> list[tuple[str, str]]:
-    """An ordering question as matching: each item to its position."""
-    return [(item, f"{ORDINALS[i]} (earliest)" if i == 0 else ORDINALS[i]) for i, item in enumerate(question.items)]
+    """An ordering question as matching: each item to its position, 1 first (the question's own
+    wording says which end comes first; numerals need no language)."""
+    return [(item, str(position)) for position, item in enumerate(question.items, 1)]
 
 
 def write_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
