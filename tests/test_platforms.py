@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import html
-import re
 import shutil
 import xml.etree.ElementTree as ET
 import zipfile
@@ -227,7 +225,7 @@ def test_canvas_qti_package_and_items(shipped):
                 for f in element.iterfind(".//q:qtimetadatafield", ns)}
         assert meta["question_type"] == types[question.kind]
         if question.kind in ("multiple_choice", "true_false"):
-            labels = {l.get("ident"): html.unescape(l.findtext(".//q:mattext", namespaces=ns))
+            labels = {l.get("ident"): lms.literal_html(l.findtext(".//q:mattext", namespaces=ns))
                       for l in element.iterfind(".//q:response_label", ns)}
             right = element.findtext(".//q:respcondition/q:conditionvar/q:varequal", namespaces=ns)
             assert labels[right] == question.answer
