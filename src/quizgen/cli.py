@@ -356,3 +356,5 @@ def main() -> None:
     except BrokenPipeError:  # e.g. `quizgen questions | head`
         sys.stderr.close()
         sys.exit(0)
+    finally:  # the work is done: a late Ctrl-C must not turn its exit status into a kill
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -76,10 +76,17 @@ def now() -> int:
     return int(time.time())
 
 
-def _line_of(text: str, key: str) -> int | None:
+def _line_of(text: str, key: str, field: str | None = None) -> int | None:
+    """The line holding ``"key":`` (and, given a field, the first ``"field":`` from there on)."""
+    lines = text.splitlines()
     needle = json.dumps(key) + ":"
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(lines, 1):
         if needle in line:
+            if field:
+                inner = json.dumps(field) + ":"
+                for offset, rest in enumerate(lines[number - 1:]):
+                    if inner in (rest.split(needle, 1)[1] if offset == 0 else rest):
+                        return number + offset
             return number
     return None
 
@@ -119,20 +126,23 @@ def load(path: Path, topic: str) -> dict:
                                    f"the Anki state file belongs to topic '{state.get('topic')}', not '{topic}'",
                                    "give each fact file its own state file (--state)"))
     for qid, entry in state["notes"].items():
-        problem = None
+        problem, field = None, None
         if not isinstance(entry, dict):
             problem = "is not an object"
         elif not isinstance(entry.get("hash"), str):
-            problem = "has no text \"hash\""
+            problem, field = "has no text \"hash\"", "hash"
         elif not _is_int(entry.get("changed_at")) or not 0 <= entry["changed_at"] <= LATEST:
-            problem = "has no whole-seconds \"changed_at\""
+            problem, field = "has no whole-seconds \"changed_at\"", "changed_at"
         elif entry.get("retired_at") is not None and (not _is_int(entry["retired_at"])
                                                       or not 0 <= entry["retired_at"] <= LATEST):
-            problem = "has a \"retired_at\" that is neither null nor whole seconds"
-        elif not isinstance(entry.get("kind", ""), str) or not isinstance(entry.get("prompt", ""), str):
-            problem = "has a \"kind\" or \"prompt\" that is not text"
+            problem, field = "has a \"retired_at\" that is neither null nor whole seconds", "retired_at"
+        elif not isinstance(entry.get("kind", ""), str):
+            problem, field = "has a \"kind\" that is not text", "kind"
+        elif not isinstance(entry.get("prompt", ""), str):
+            problem, field = "has a \"prompt\" that is not text", "prompt"
         if problem:
-            raise _damaged(path, _line_of(text, qid), None, f"note '{qid[:80]}' {problem}")
+            raise _damaged(path, _line_of(text, qid, field if field in entry else None), None,
+                           f"note '{qid[:80]}' {problem}")
     return state
 
 
