@@ -144,10 +144,13 @@ class _Journal:
 
     def _write(self) -> None:
         data = "".join(f"{n}\n" for n in self.names).encode("utf-8")
-        os.ftruncate(self.fd, 0)
-        os.lseek(self.fd, 0, os.SEEK_SET)
-        os.write(self.fd, data)
-        os.fsync(self.fd)
+        try:
+            os.ftruncate(self.fd, 0)
+            os.lseek(self.fd, 0, os.SEEK_SET)
+            os.write(self.fd, data)
+            os.fsync(self.fd)
+        except OSError as exc:
+            raise _os_error(self.display, "write beside the output folder", exc) from None
 
 
 def _recover(journal: _Journal) -> None:
@@ -282,7 +285,10 @@ def write_atomically(out: Path, produce: Callable[[Path], list[str]], protected:
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
-        journal.clear()
+        try:
+            journal.clear()
+        except ExportError:
+            pass  # it names only folders already removed; the next build clears it
     finally:
         journal.release()
     return files
