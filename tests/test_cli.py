@@ -121,11 +121,11 @@ def test_help_shows_the_choices(run_cli):
     assert "list[str]" not in docs and "multiple_choice|true_false" in docs
 
 
-@pytest.mark.parametrize("command", [["build", "--format", "json"], ["quiz"], ["questions"]])
+@pytest.mark.parametrize("command", [["build", "--format", "json"], ["quiz"], ["questions"], ["stats"]])
 def test_every_command_counts_warnings_in_one_line(run_cli, tmp_path, command):
     facts = tmp_path / "facts.yaml"
     facts.write_bytes((DATA / "minimal.yaml").read_bytes())
-    out = ["--out", tmp_path / "o"] if command[0] != "questions" else []
+    out = ["--out", tmp_path / "o"] if command[0] in ("build", "quiz") else []
     code, _, err = run_cli(command[0], facts, *command[1:], *out)
     assert code == 0, err
     assert err == (f"{facts}: 6 warning(s) (6 single-source); add --verbose or run 'quizgen check {facts}' "

@@ -145,11 +145,13 @@ def check(
 def stats(
     facts: FactsArg = Path("facts.yaml"),
     sources: SourcesOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every warning instead of counting them.")] = False,
 ) -> None:
     """Print counts of facts by kind, by question family and by source."""
     from . import pipeline
 
     checked = _run(lambda: pipeline.check_facts(facts, sources))
+    _warn(checked.warnings, facts, verbose)
     result = pipeline.stats(checked.facts)
     typer.echo(f"{result.facts} facts, {result.sources} sources")
     for title, table in (("facts by relation", result.by_relation), ("facts by family", result.by_family),

@@ -171,17 +171,6 @@ def _recover(journal: _Journal) -> None:
     journal.clear()
 
 
-def recover(out: Path) -> None:
-    """Undo what an interrupted build on ``out`` left (the next build does this by itself)."""
-    out = Path(out)
-    journal = _Journal(out, str(out))
-    journal.acquire()
-    try:
-        _recover(journal)
-    finally:
-        journal.release()
-
-
 def resolve_target(out: Path, display: str) -> Path:
     """The folder to replace: ``out`` itself, or a symbolic link's target."""
     if out.is_symlink():
