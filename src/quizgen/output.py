@@ -90,6 +90,8 @@ class _Journal:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
+                if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                    return  # a file system without locks: build as before, unguarded
                 os.close(self.fd)
                 self.fd = -1
                 if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
