@@ -387,3 +387,21 @@ def test_ctrl_c_at_random_moments_no_traceback_and_a_true_message(tmp_path):
             subprocess.run(command(seed), check=True, capture_output=True, env=env, timeout=120)
     assert "unchanged" in seen
     assert leftovers(tmp_path) == []
+
+
+def test_an_output_moved_aside_by_a_killed_build_is_restored(topic, tmp_path, monkeypatch):
+    """Where the swap is two renames, a build killed between them leaves out/ under its recorded old name."""
+    out = tmp_path / "out"
+    pipeline.build(topic, out, formats=("json",))
+    before = snapshot(out)
+    os.rename(out, tmp_path / ".out.old-1-abcd")
+    (tmp_path / ".out.lock").write_text("tmp .out.tmp-1-abcd\nold .out.old-1-abcd\n", encoding="utf-8")
+    failing = tmp_path / "failing_exporter.py"
+    failing.write_text("def export(bank, folder, settings):\n    raise OSError(5, 'Input/output error')\n",
+                       encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(exporters.REGISTRY, "failing", "failing_exporter")
+    with pytest.raises(ExportError, match="Input/output error"):
+        pipeline.build(topic, out, formats=("json", "failing"))
+    assert snapshot(out) == before
+    assert leftovers(tmp_path) == [] and not (tmp_path / ".out.lock").exists()

@@ -159,12 +159,14 @@ def _recover(journal: _Journal) -> None:
     """Undo what an interrupted build left, by the exact names it recorded."""
     out = journal.out
     entries = journal.recorded()
-    olds = [out.parent / name for kind, name in entries if kind == "old"]
+    olds = [out.parent / name for kind, name in entries if kind == "old"]  # the last is the newest
     if not os.path.lexists(out):
         for old in reversed(olds):
             if old.is_dir() and (old / MARKER).exists():
-                os.rename(old, out)
-                olds.remove(old)
+                try:
+                    os.rename(old, out)
+                except OSError as exc:
+                    raise _os_error(journal.display, f"restore the previous output from {old.name}", exc) from None
                 break
     for _kind, name in entries:
         leftover = out.parent / name
