@@ -396,11 +396,11 @@ def test_an_output_moved_aside_by_a_killed_build_is_restored(topic, tmp_path, mo
     before = snapshot(out)
     os.rename(out, tmp_path / ".out.old-1-abcd")
     (tmp_path / ".out.lock").write_text("tmp .out.tmp-1-abcd\nold .out.old-1-abcd\n", encoding="utf-8")
-    failing = tmp_path / "failing_exporter.py"
+    failing = tmp_path / "failing_io_exporter.py"
     failing.write_text("def export(bank, folder, settings):\n    raise OSError(5, 'Input/output error')\n",
                        encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(exporters.REGISTRY, "failing", "failing_exporter")
+    monkeypatch.setitem(exporters.REGISTRY, "failing", "failing_io_exporter")
     with pytest.raises(ExportError, match="Input/output error"):
         pipeline.build(topic, out, formats=("json", "failing"))
     assert snapshot(out) == before
