@@ -233,14 +233,18 @@ def test_hostile_text_renders_literally(tmp_path, learner):
             assert "template has a problem" not in side.lower()
             assert not PLACEHOLDER.search(side)
             body = side.split("</style>", 1)[-1]
-            assert "<script>alert" not in body and "<img src=x" not in body
+            assert "<script>alert" not in body and "<img" not in body  # no markup, no LaTeX image
+            assert "[sound:" not in body and "[anki:" not in body and "[$" not in body and "[latex]" not in body
             seen += visible(side) + "\n"
+        assert card.question_av_tags() == [] and card.answer_av_tags() == []  # no sound, no speech
     for literal in ("<script>alert(1)</script>", "{{c1::x}} Cloze", "{{Front}} Accord", '#panic("x")',
                     "$x$ *bold* _it_ [link](http://x)", "عبد الله بن زايد", "Envoy {{Tags}}",
-                    "</div><img src=x onerror=alert(1)>"):
+                    "</div><img src=x onerror=alert(1)>", "[sound:boom.mp3][anki:play:q:0] Sound",
+                    "[anki:tts lang=en_US]Speak[/anki:tts]", "[$]x^2[/$] [$$]y[/$$] [latex]z[/latex]",
+                    "&lt;script&gt; AT&T &amp;"):
         assert literal in seen, literal
     names = {d.name for d in col.decks.all_names_and_ids()}
-    assert "../../etc/passwd::Who signed" in names
+    assert any(n.startswith("=1+1 ../../etc/passwd [sound:title.mp3]") and n.endswith("::Who signed") for n in names)
 
 
 def test_guids_are_namespaced_by_topic():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -79,10 +80,30 @@ NOTE_TYPE_NAMES = {
 }
 
 
+# What Anki interprets in a field besides HTML, and how each is kept literal:
+# - template syntax {{…}}: braces as character references;
+# - sound, TTS, LaTeX and play tags ([sound:…], [anki:tts…], [anki:play…], [$]…[/$], [$$]…[/$$],
+#   [latex]…[/latex]): the backend finds them with regexes over the raw field HTML
+#   (rslib/src/text.rs, rslib/src/latex.rs), so "[" as a character reference never matches;
+# - MathJax \(…\) and \[…\] (ts/mathjax/index.ts): MathJax reads the page's text, where character
+#   references are already decoded, but it never joins text across an element, so an empty
+#   element between the backslash and the bracket keeps them apart. Nothing visible changes.
+_MATHJAX = re.compile(r"\\(?=[()\[\]])")
+_ANKI_SYNTAX = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;"})
+
+
 @lru_cache(maxsize=65536)
-def esc(text: str) -> str:
-    """HTML-escape, and escape braces so no text can reach Anki's template syntax."""
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+def text_html(text: str) -> str:
+    """Plain text as field HTML that Anki shows literally: HTML, template, media, TTS, LaTeX and
+    MathJax syntax all escaped."""
+    return _MATHJAX.sub(r"\\<span></span>", html.escape(text, quote=True)).translate(_ANKI_SYNTAX)
+
+
+@lru_cache(maxsize=4096)
+def attr_html(text: str) -> str:
+    """Plain text as a quoted attribute value (a link's address) that no template can reach."""
+    return html.escape(text, quote=True).translate(_ANKI_SYNTAX)
+
 
 
 def human_date(iso: str) -> str:
@@ -100,54 +121,55 @@ def sources_html(question: Question) -> str:
 def _sources_html(citations) -> str:
     items = []
     for c in citations:
-        title = esc(c.title)
+        title = text_html(c.title)
         if c.url:
-            title = f'<a href="{esc(c.url)}">{title}</a>'
-        items.append(f"<li>{esc(c.publisher)}, {esc(human_date(c.published))}: {title}"
-                     f"<blockquote>{esc(c.quote)}</blockquote></li>")
+            title = f'<a href="{attr_html(c.url)}">{title}</a>'
+        items.append(f"<li>{text_html(c.publisher)}, {text_html(human_date(c.published))}: {title}"
+                     f"<blockquote>{text_html(c.quote)}</blockquote></li>")
     return f"<ul>{''.join(items)}</ul>"
 
 
 def fields_for(question: Question, topic_title: str) -> list[str]:
     kind = question.kind
     choices = solution = ""
-    answer = esc(question.answer)
+    answer = text_html(question.answer)
     if kind == "multiple_choice":
         choices = '<ol class="choices" type="A">' + "".join(
-            f'<li dir="auto">{esc(o.text)}</li>' for o in question.options) + "</ol>"
+            f'<li dir="auto">{text_html(o.text)}</li>' for o in question.options) + "</ol>"
         letter = LETTERS[[o.correct for o in question.options].index(True)]
-        answer = f"{letter}. {esc(question.answer)}"
+        answer = f"{letter}. {text_html(question.answer)}"
         solution = '<ol class="solution" type="A">' + "".join(
-            f'<li class="{"right" if o.correct else "wrong"}" dir="auto">{esc(o.text)}'
-            + ("" if o.correct else f'<div class="why">{esc(o.why)}</div>') + "</li>" for o in question.options) + "</ol>"
+            f'<li class="{"right" if o.correct else "wrong"}" dir="auto">{text_html(o.text)}'
+            + ("" if o.correct else f'<div class="why">{text_html(o.why)}</div>') + "</li>" for o in question.options) + "</ol>"
     elif kind == "true_false":
         choices = "True or false?"
         solution = ""
     elif kind == "short_answer":
         others = [a for a in question.accepted if a != question.answer]
-        solution = (f'<div class="why">Also accepted: {esc(", ".join(others))}</div>' if others else "")
+        solution = (f'<div class="why">Also accepted: {text_html(", ".join(others))}</div>' if others else "")
     elif kind == "matching":
         choices = ('<table class="matching">' + "".join(
-            f"<tr><td dir=\"auto\">{esc(p.left)}</td><td>____</td></tr>" for p in question.pairs) + "</table>"
-                   + '<ol class="pool" type="A">' + "".join(f'<li dir="auto">{esc(c)}</li>' for c in question.choices)
+            f"<tr><td dir=\"auto\">{text_html(p.left)}</td><td>____</td></tr>" for p in question.pairs) + "</table>"
+                   + '<ol class="pool" type="A">' + "".join(f'<li dir="auto">{text_html(c)}</li>' for c in question.choices)
                    + "</ol>")
         solution = ('<table class="matching">' + "".join(
-            f"<tr><td dir=\"auto\">{esc(p.left)}</td><td dir=\"auto\">{esc(p.right)}</td></tr>"
+            f"<tr><td dir=\"auto\">{text_html(p.left)}</td><td dir=\"auto\">{text_html(p.right)}</td></tr>"
             for p in question.pairs) + "</table>")
     elif kind == "ordering":
-        choices = '<ol class="pool" type="A">' + "".join(f'<li dir="auto">{esc(c)}</li>' for c in question.choices) + "</ol>"
-        solution = '<ol class="order">' + "".join(f'<li dir="auto">{esc(i)}</li>' for i in question.items) + "</ol>"
+        choices = '<ol class="pool" type="A">' + "".join(f'<li dir="auto">{text_html(c)}</li>' for c in question.choices) + "</ol>"
+        solution = '<ol class="order">' + "".join(f'<li dir="auto">{text_html(i)}</li>' for i in question.items) + "</ol>"
+    title_html = text_html(topic_title)  # on every card
     values = {
-        "Prompt": esc(question.prompt),
+        "Prompt": text_html(question.prompt),
         "Choices": choices,
         "Answer": answer,
         "Solution": solution,
-        "Explanation": esc(question.explanation),
+        "Explanation": text_html(question.explanation),
         "Sources": sources_html(question),
-        "QuestionId": esc(question.id),
-        "Facts": esc(", ".join(question.facts)),
-        "AsOf": esc(human_date(question.as_of)),
-        "Topic": esc(topic_title),
+        "QuestionId": text_html(question.id),
+        "Facts": text_html(", ".join(question.facts)),
+        "AsOf": text_html(human_date(question.as_of)),
+        "Topic": title_html,
         "Spare1": "",
         "Spare2": "",
     }
@@ -260,11 +282,11 @@ def _retired_package(genanki, bank: QuestionBank, folder: Path, retired) -> str:
     TimedNote = timed_note_class(genanki)
     for note in retired:
         values = dict.fromkeys(FIELDS, "")
-        values.update(Prompt=esc(note.prompt), Answer="Retired",
+        values.update(Prompt=text_html(note.prompt), Answer="Retired",
                       Choices="This question was removed from the fact file." if note.kind != "short_answer" else "",
-                      Explanation=esc(f"The facts behind this question were removed or corrected. Find such notes "
+                      Explanation=text_html(f"The facts behind this question were removed or corrected. Find such notes "
                                       f"with the search tag:{retired_tag(bank.topic)} and delete them."),
-                      Sources="(none)", QuestionId=esc(note.id), AsOf="retired", Topic=esc(bank.title))
+                      Sources="(none)", QuestionId=text_html(note.id), AsOf="retired", Topic=text_html(bank.title))
         deck.add_note(TimedNote(model=models[note.kind], fields=[values[f] for f in FIELDS],
                                 guid=anki_guid(bank.topic, note.id), tags=[retired_tag(bank.topic)],
                                 mtime=note.retired_at))

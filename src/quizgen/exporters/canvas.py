@@ -3,6 +3,12 @@ content → "QTI .zip file". Canvas files the questions in a bank named after th
 
 Kinds: multiple_choice_question, true_false_question, short_answer_question (every accepted
 spelling), matching_question; ordering becomes matching (item → position).
+
+Answer ids are plain integers, as Canvas's own exporter writes them: Canvas's importer takes the
+first run of digits in a matching answer's id as its match id
+(gems/plugins/qti_exporter/lib/qti/associate_interaction.rb, ``get_canvas_matches``), so ids that
+shared a prefix with digits would all pair with the first answer. Within a question the ids are
+distinct: choices from 1001, matching items from 2001, their answers from 3001.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ from pathlib import Path
 
 from ..ids import digest
 from ..questions import Question, QuestionBank
-from .platforms import feedback, html_text, one_line, ordering_pairs, write_zip
+from .platforms import feedback, html_text, match_pairs, one_line, write_zip
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 TYPES = {"multiple_choice": "multiple_choice_question", "true_false": "true_false_question",
          "short_answer": "short_answer_question", "matching": "matching_question",
          "ordering": "matching_question"}
+CHOICE_IDS, ITEM_IDS, MATCH_IDS = 1001, 2001, 3001
 
 
 def _meta(parent: ET.Element, fields: list[tuple[str, str]]) -> None:
@@ -41,7 +48,7 @@ def item(section: ET.Element, question: Question) -> None:
     element = ET.SubElement(section, "item", {"ident": question.id, "title": one_line(question.prompt)[:80]})
     choices: list[tuple[str, str, bool]] = []
     if question.kind in ("multiple_choice", "true_false"):
-        choices = [(f"{question.id}-{i}", o.text, o.correct) for i, o in enumerate(question.options)]
+        choices = [(str(CHOICE_IDS + i), o.text, o.correct) for i, o in enumerate(question.options)]
     _meta(ET.SubElement(element, "itemmetadata"), [
         ("question_type", TYPES[question.kind]), ("points_possible", "1.0"),
         ("original_answer_ids", ",".join(c[0] for c in choices)),
@@ -68,12 +75,12 @@ def item(section: ET.Element, question: Question) -> None:
             ET.SubElement(variables, "varequal", {"respident": "response1"}).text = one_line(accepted)
         ET.SubElement(condition, "setvar", {"action": "Set", "varname": "SCORE"}).text = "100"
     else:
-        pairs = ordering_pairs(question) if question.kind == "ordering" else [(p.left, p.right) for p in question.pairs]
-        rights = sorted({right for _, right in pairs})
-        right_ids = {right: f"{question.id}-r{digest(right, length=8)}" for right in rights}
+        pairs, extras = match_pairs(question)
+        rights = sorted({right for _, right in pairs} | set(extras))
+        right_ids = {right: str(MATCH_IDS + i) for i, right in enumerate(rights)}
         share = f"{100 / len(pairs):.2f}"
         for index, (left, right) in enumerate(pairs):
-            ident = f"response_{question.id}-l{index}"
+            ident = f"response_{ITEM_IDS + index}"
             response = ET.SubElement(presentation, "response_lid", {"ident": ident})
             _material(response, html_text(left))
             render = ET.SubElement(response, "render_choice")

@@ -5,6 +5,9 @@ Only multiple choice (up to four answers) and true/false. Kahoot allows a questi
 120 characters and answers of at most 75: a question that does not fit is skipped and
 reported, never cut. The time limit comes from Kahoot's allowed set, by reading length.
 Needs the optional extra: pip install 'quizgen[kahoot]'.
+
+Every cell is stored as text (numbers included), so no text starting with "=" becomes a formula:
+openpyxl would otherwise store such a string as one.
 """
 
 from __future__ import annotations
@@ -60,14 +63,20 @@ def export(bank: QuestionBank, folder: Path, settings) -> tuple[list[str], list[
     book = Workbook()
     sheet = book.active
     sheet.title = "Sheet1"
-    sheet["B2"] = one_line(bank.title)
-    sheet["B4"] = "Made by quizgen from a cited fact file. Import it in Kahoot: Create → Import spreadsheet."
+
+    def text_cell(row: int, column: int, value) -> None:
+        if value is not None:
+            cell = sheet.cell(row=row, column=column, value=str(value))
+            cell.data_type = "s"  # what openpyxl would have made a formula stays a string
+
+    text_cell(2, 2, one_line(bank.title))
+    text_cell(4, 2, "Made by quizgen from a cited fact file. Import it in Kahoot: Create → Import spreadsheet.")
     for column, header in enumerate(HEADERS, start=2):
-        sheet.cell(row=8, column=column, value=header)
+        text_cell(8, column, header)
     for number, row in enumerate(data, start=1):
-        sheet.cell(row=8 + number, column=1, value=number)
+        text_cell(8 + number, 1, number)
         for column, value in enumerate(row, start=2):
-            sheet.cell(row=8 + number, column=column, value=value)
+            text_cell(8 + number, column, value)
     book.properties.creator = "quizgen"
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME

@@ -9,14 +9,18 @@ from ..questions import QuestionBank
 from ..quiz import Version
 from .printed import human, versions
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~{}!])")
+# Every character CommonMark (and GitHub's dialect) may read as markup, "&" included: an escaped
+# "&" keeps "&lt;" from being read as a character reference.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~{}!&])")
+# What starts a list item, a setext heading or a thematic break at the start of a line.
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
 def md(text: str) -> str:
     """Escape Markdown (and HTML) specials so text prints literally; keep it on one line."""
     text = " ".join(text.split())
     text = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+    return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
 def quiz_markdown(version: Version, answer_key: bool) -> str:

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import html
+import re
 import zipfile
 from pathlib import Path
 
-from ..questions import Question
+from ..ids import digest
+from ..questions import KINDS, Question
+from .anki import FAMILY_DECKS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-ORDINALS = ("1st", "2nd", "3rd") + tuple(f"{n}th" for n in range(4, 27))
 
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# Math typesetting on the platforms: Moodle's MathJax and TeX filters look for \( \[ $$ and [tex]
+# in the stored HTML (filter/mathjaxloader, filter/tex); Canvas's MathJax looks for \( \[ and $$ in
+# the page's text, where MathJax never joins text across an element. An empty element between the
+# two characters of each delimiter, and "[" as a character reference, keep any text out of both.
+_MATH_DELIMITER = re.compile(r"\\(?=[()\[\]])|\$(?=\$)")
+
+
 def html_text(text: str) -> str:
-    """Plain text as an HTML fragment (for formats whose text fields hold HTML)."""
-    return html.escape(one_line(text), quote=False)
+    """Plain text as an HTML fragment (for formats whose text fields hold HTML) that shows as
+    written: markup escaped, no math delimiter left for the platform to typeset."""
+    escaped = html.escape(one_line(text), quote=False)
+    return _MATH_DELIMITER.sub(lambda m: m.group() + "<span></span>", escaped).replace("[", "&#91;")
 
 
 def feedback(question: Question) -> str:
@@ -33,8 +44,9 @@ def feedback(question: Question) -> str:
 
 
 def ordering_pairs(question: Question) -> list[tuple[str, str]]:
-    """An ordering question as matching: each item to its position."""
-    return [(item, f"{ORDINALS[i]} (earliest)" if i == 0 else ORDINALS[i]) for i, item in enumerate(question.items)]
+    """An ordering question as matching: each item to its position, 1 first (the question's own
+    wording says which end comes first; numerals need no language)."""
+    return [(item, str(position)) for position, item in enumerate(question.items, 1)]
 
 
 def write_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
@@ -44,3 +56,43 @@ def write_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, data)
+
+
+# -- what Moodle (XML and GIFT) needs ------------------------------------------------------
+
+# Moodle keeps at most 50 characters of a tag (core_tag_tag::normalize, TAG_MAX_LENGTH).
+TAG_LIMIT = 50
+# Moodle's matching edit form refuses a question with fewer than three distinct answers.
+MIN_MATCH_ANSWERS = 3
+
+
+def lms_tags(question: Question, topic: str) -> list[str]:
+    """Tags of at most TAG_LIMIT characters: ``quizgen::<topic>``, ``quizgen::<topic>::<family>``,
+    ``quizgen::<topic>::<kind>`` (families and kinds never share a name). A topic id too long for
+    that is shortened to its start and a hash of the whole, so tags stay distinct per topic."""
+    longest = max(len(name) for name in (*FAMILY_DECKS, *KINDS)) + 2
+    room = TAG_LIMIT - len("quizgen::") - longest
+    key = topic if len(topic) <= room else f"{topic[:room - 7].rstrip('-_.')}-{digest(topic, length=6)}"
+    base = f"quizgen::{key}"
+    tags = [base, f"{base}::{question.family}", f"{base}::{question.kind}"]
+    return [t if len(t) <= TAG_LIMIT else f"{t[:TAG_LIMIT - 7]}-{digest(t, length=6)}" for t in tags]
+
+
+def match_pairs(question: Question) -> tuple[list[tuple[str, str]], list[str]]:
+    """A matching or ordering question as (left, right) pairs plus extra wrong answers: the
+    right-hand choices that answer no item (the question proves them wrong)."""
+    pairs = ordering_pairs(question) if question.kind == "ordering" else [(p.left, p.right) for p in question.pairs]
+    rights = {right for _, right in pairs}
+    extras = [] if question.kind == "ordering" else sorted({c for c in question.choices if c not in rights})
+    return pairs, extras
+
+
+def moodle_can_save(question: Question) -> bool:
+    pairs, extras = match_pairs(question)
+    return len({right for _, right in pairs}) + len(extras) >= MIN_MATCH_ANSWERS
+
+
+def moodle_answer_pattern(text: str) -> str:
+    """A short answer as Moodle's pattern for it: "*" is Moodle's wildcard and "\\*" a literal
+    asterisk (qtype_shortanswer_question::compare_string_with_wildcard), so every "*" is escaped."""
+    return one_line(text).replace("*", "\\*")

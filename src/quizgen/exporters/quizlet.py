@@ -2,7 +2,11 @@
 
 Multiple choice and short answer: the question and its answer. True/false: the statement and
 True or False. Matching: one card per pair. Ordering has no card form and is left out.
-Tabs and newlines inside text become spaces.
+
+Text stays text, as OWASP's CSV-injection guidance asks: tabs and line breaks inside a text become
+spaces (so no text can add a field or a card), and a field starting with = + - @ (or tab or
+carriage return, which cannot occur after that) gets a leading single quote, so a spreadsheet
+opening the file never reads it as a formula.
 """
 
 from __future__ import annotations
@@ -12,6 +16,14 @@ from pathlib import Path
 from ..questions import QuestionBank
 from .platforms import one_line
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def field_tsv(text: str) -> str:
+    """Plain text as one guarded TSV field."""
+    text = one_line(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 def render(bank: QuestionBank) -> str:
     lines = []
@@ -20,7 +32,7 @@ def render(bank: QuestionBank) -> str:
             lines.append((question.prompt, question.answer))
         elif question.kind == "matching":
             lines.extend((f"{pair.left} — {question.prompt}", pair.right) for pair in question.pairs)
-    return "".join(f"{one_line(term)}\t{one_line(definition)}\n" for term, definition in lines)
+    return "".join(f"{field_tsv(term)}\t{field_tsv(definition)}\n" for term, definition in lines)
 
 
 def export(bank: QuestionBank, folder: Path, settings) -> list[str]:
