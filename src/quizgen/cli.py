@@ -7,7 +7,9 @@ need them, so ``quizgen --help`` stays fast.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Callable, NoReturn, Optional, TypeVar
 
@@ -33,12 +35,35 @@ SourcesOpt = Annotated[
 T = TypeVar("T")
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, raised by quizgen's own handler so that no library turns it into something else."""
+
+
+# What a build has done so far, so that an interruption is reported truthfully.
+_progress: dict[str, object] = {"out": None, "replaced": False}
+
+
+def _on_interrupt(signum, frame) -> None:
+    raise Interrupted()
+
+
+def _interrupted_message() -> str:
+    out = _progress["out"]
+    if out is None:
+        return "quizgen: interrupted"
+    if _progress["replaced"]:
+        return f"quizgen: interrupted after {out} was replaced by the new build"
+    return f"quizgen: interrupted; {out} is unchanged"
+
+
 def _fail(problems, code: int = 1) -> NoReturn:
     for problem in problems:
         typer.echo(str(problem), err=True)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
-    if len(problems) > 1:
+    if errors == 0 and warnings:
+        typer.echo(f"{warnings} warning(s) treated as errors under --strict", err=True)
+    elif len(problems) > 1:
         typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     raise typer.Exit(code)
 
@@ -51,9 +76,6 @@ def _run(action: Callable[[], T]) -> T:
         return action()
     except QuizgenError as exc:
         _fail(list(exc.problems))
-    except KeyboardInterrupt:
-        typer.echo("interrupted; the output folder is unchanged", err=True)
-        raise typer.Exit(130) from None
     except Exception as exc:  # a bug, not bad input: one line unless debugging
         if os.environ.get("QUIZGEN_DEBUG"):
             raise
@@ -62,22 +84,20 @@ def _run(action: Callable[[], T]) -> T:
         raise typer.Exit(70) from None
 
 
-def _warn(warnings) -> None:
-    for warning in warnings:
-        typer.echo(str(warning), err=True)
-
-
-def _warn_briefly(warnings, facts: Path, limit: int = 10) -> None:
-    """A few warnings in full; past that, a count by kind (`quizgen check` lists them all)."""
-    if len(warnings) <= limit:
-        _warn(warnings)
+def _warn(warnings, facts: Path, verbose: bool) -> None:
+    """Every warning under --verbose; otherwise one line that counts them by kind."""
+    if not warnings:
+        return
+    if verbose:
+        for warning in warnings:
+            typer.echo(str(warning), err=True)
         return
     from collections import Counter
 
     counts = Counter(w.code or "other" for w in warnings)
     summary = ", ".join(f"{count} {code}" for code, count in sorted(counts.items()))
-    typer.echo(f"{facts}: {len(warnings)} warnings ({summary}); run 'quizgen check {facts}' to list them",
-               err=True)
+    typer.echo(f"{facts}: {len(warnings)} warning(s) ({summary}); add --verbose or run 'quizgen check {facts}' "
+               "to list them", err=True)
 
 
 def _version(value: bool) -> None:
@@ -107,7 +127,7 @@ def check(
     from . import pipeline
 
     checked = _run(lambda: pipeline.check_facts(facts, sources, strict))
-    _warn(checked.warnings)
+    _warn(checked.warnings, facts, verbose=True)
     fs = checked.facts
     verified = len(fs.source_texts)
     quotes = sum(len(f.citations) for f in fs.file.facts if all(c.source in fs.source_texts for c in f.citations))
@@ -140,17 +160,61 @@ def stats(
             typer.echo(f"  {key.ljust(width)}  {count:>4}")
 
 
+# The choices, here so that --help shows them without importing the libraries behind them
+# (tests/test_cli.py keeps them equal to the registries).
+FAMILY_CHOICES = ("signing", "backing", "dates", "roles", "figures")
+KIND_CHOICES = ("multiple_choice", "true_false", "short_answer", "matching", "ordering")
+FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "all")
+
+
+class Paper(str, Enum):
+    a4 = "a4"
+    letter = "letter"
+
+
+class Listing(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class SchemaKind(str, Enum):
+    facts = "facts"
+    questions = "questions"
+
+
+def _choice_list(choices: tuple[str, ...], option: str) -> Callable[[str], tuple[str, ...]]:
+    """A parser for a repeatable option: each value may be a comma-separated list, any case."""
+
+    def parse(value) -> tuple[str, ...]:
+        if isinstance(value, tuple):  # already parsed (a default)
+            return value
+        picked = []
+        for part in str(value).split(","):
+            part = part.strip().lower()
+            if part not in choices:
+                raise typer.BadParameter(f"{option} '{part}' is not one of: {', '.join(choices)}")
+            picked.append(part)
+        return tuple(picked)
+
+    return parse
+
+
+def _flat(values) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for value in values or () for v in (value if isinstance(value, tuple) else (value,))))
+
+
+def _metavar(choices: tuple[str, ...]) -> str:
+    return "[" + "|".join(choices) + "],..."
+
+
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for question order and option order.")]
-FamilyOpt = Annotated[Optional[list[str]], typer.Option("--family", help="Only this question family (repeatable).")]
-KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", help="Only this question kind (repeatable).")]
-
-
-def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
-    for value in values or ():
-        if value not in allowed:
-            typer.echo(f"Error: {option} '{value}' is not one of: {', '.join(allowed)}", err=True)
-            raise typer.Exit(2)
-    return tuple(values or ())
+FamilyOpt = Annotated[Optional[list[str]], typer.Option(
+    "--family", parser=_choice_list(FAMILY_CHOICES, "--family"), metavar=_metavar(FAMILY_CHOICES),
+    help="Only these question families (repeatable, or comma-separated).")]
+KindOpt = Annotated[Optional[list[str]], typer.Option(
+    "--kind", parser=_choice_list(KIND_CHOICES, "--kind"), metavar=_metavar(KIND_CHOICES),
+    help="Only these question kinds (repeatable, or comma-separated).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every warning instead of counting them.")]
 
 
 @app.command()
@@ -159,21 +223,17 @@ def questions(
     seed: SeedOpt = 1,
     family: FamilyOpt = None,
     kind: KindOpt = None,
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    format: Annotated[Listing, typer.Option("--format", case_sensitive=False, help="How to print them.")] = Listing.text,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Print the questions a fact file yields."""
     from . import pipeline
-    from .generators import FAMILIES
-    from .questions import KINDS
 
-    families = _choices(family, FAMILIES, "--family")
-    kinds = _choices(kind, KINDS, "--kind")
-    if format not in ("text", "json"):
-        typer.echo(f"Error: --format '{format}' is not one of: text, json", err=True)
-        raise typer.Exit(2)
+    families, kinds = _flat(family), _flat(kind)
     checked = _run(lambda: pipeline.check_facts(facts))
+    _warn(checked.warnings, facts, verbose)
     found = _run(lambda: pipeline.make_questions(checked.facts, seed, families, kinds))
-    if format == "json":
+    if format == Listing.json:
         from .exporters.json_bank import dumps
 
         typer.echo(dumps(pipeline.bank(checked.facts, seed, found)), nl=False)
@@ -194,22 +254,29 @@ def build(
     count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per printed quiz.")] = 20,
     versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Printed quiz versions.")] = 2,
     format: Annotated[Optional[list[str]], typer.Option(
-        "--format", help="An output to write (repeatable): json, anki, markdown, pdf, moodle, gift, canvas, "
-                         "quizlet, kahoot, or all. Default: json, anki, markdown, pdf.")] = None,
+        "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
+        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf; "
+             "all: every output whose library is installed.")] = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
     and two printable quiz versions with answer keys (PDF and Markdown)."""
     from . import pipeline
-
     from .exporters import REGISTRY, Settings
 
-    formats = _choices(format, tuple(REGISTRY) + ("all",), "--format")
+    formats = _flat(format)
     if "all" in formats:
         formats = tuple(REGISTRY)
+        for name, missing in pipeline.unavailable(formats).items():
+            typer.echo(f"skipping {name}: it needs {missing} (pip install 'quizgen[{name}]')", err=True)
+            formats = tuple(f for f in formats if f != name)
     settings = Settings(seed=seed, count=count, versions=versions)
-    result = _run(lambda: pipeline.build(facts, out, seed=seed, sources_dir=sources, state_path=state,
-                                         settings=settings, formats=formats or None))
-    _warn_briefly(result.warnings, facts)
+    result = _building(out, lambda replaced: pipeline.build(
+        facts, out, seed=seed, sources_dir=sources, state_path=state, settings=settings, formats=formats or None,
+        on_replaced=replaced))
+    for alert in result.alerts:
+        typer.echo(str(alert), err=True)
+    _warn(result.warnings, facts, verbose)
     for note in result.notes:
         typer.echo(note)
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.by_kind.items()))
@@ -226,46 +293,68 @@ def quiz(
     seed: SeedOpt = 1,
     family: FamilyOpt = None,
     kind: KindOpt = None,
-    paper: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+    paper: Annotated[Paper, typer.Option("--paper", case_sensitive=False, help="Paper size.")] = Paper.a4,
     title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the quiz.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("quiz"),
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V."""
     from . import pipeline
     from .exporters import Settings
-    from .generators import FAMILIES
-    from .questions import KINDS
 
-    families = _choices(family, FAMILIES, "--family")
-    kinds = _choices(kind, KINDS, "--kind")
-    if paper not in ("a4", "letter"):
-        typer.echo(f"Error: --paper '{paper}' is not one of: a4, letter", err=True)
-        raise typer.Exit(2)
-    settings = Settings(seed=seed, versions=versions, count=count, paper=paper, title=title,
-                        families=families, kinds=kinds)
-    result = _run(lambda: pipeline.build(facts, out, seed=seed, formats=("markdown", "pdf"), settings=settings))
-    _warn(result.warnings)
+    settings = Settings(seed=seed, versions=versions, count=count, paper=Paper(paper).value, title=title,
+                        families=_flat(family), kinds=_flat(kind))
+    result = _building(out, lambda replaced: pipeline.build(facts, out, seed=seed, formats=("markdown", "pdf"),
+                                                            settings=settings, on_replaced=replaced))
+    _warn(result.warnings, facts, verbose)
     for name in result.files:
         typer.echo(f"wrote {out / name}")
 
 
 @app.command()
 def schema(
-    kind: Annotated[str, typer.Argument(help="Which schema: facts or questions.")] = "facts",
+    kind: Annotated[SchemaKind, typer.Argument(case_sensitive=False, help="Which schema.")] = SchemaKind.facts,
 ) -> None:
     """Print the JSON Schema of the fact format (or of questions.json)."""
     from . import schemas
 
-    if kind not in schemas.KINDS:
-        typer.echo(f"Error: unknown schema '{kind}'; choose one of: {', '.join(schemas.KINDS)}", err=True)
-        raise typer.Exit(2)
-    typer.echo(schemas.render(kind), nl=False)
+    typer.echo(schemas.render(SchemaKind(kind).value), nl=False)
+
+
+def _building(out: Path, action: Callable[[Callable[[], None]], T]) -> T:
+    """Run a build, remembering whether ``out`` was replaced yet (for an interruption's message)."""
+    _progress.update(out=out, replaced=False)
+
+    def replaced() -> None:
+        _progress["replaced"] = True
+
+    return _run(lambda: action(replaced))
 
 
 def main() -> None:
     """Console-script entry point."""
     try:
+        signal.signal(signal.SIGINT, _on_interrupt)
+        for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError):
+                pass
         app()
+    except Interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        try:
+            sys.stderr.write(_interrupted_message() + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os._exit(130)
     except BrokenPipeError:  # e.g. `quizgen questions | head`
         sys.stderr.close()
         sys.exit(0)
+    finally:  # the work is done: a late Ctrl-C must not turn its exit status into a kill
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

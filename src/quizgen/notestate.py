@@ -54,34 +54,108 @@ def content_hash(question: Question) -> str:
     return hashlib.sha256(LAYOUT.encode() + b"\x1f" + question.model_dump_json().encode("utf-8")).hexdigest()[:16]
 
 
+# Note times must fit Anki's collection and a ZIP file's dates: 1980-01-01 to 9999-12-31.
+EARLIEST, LATEST = 315_532_800, 253_402_300_799
+RECOVER = ("restore it from version control (git checkout -- {name}), or delete it: every note then counts "
+           "as changed once and overwrites learners' own edits on import")
+
+
 def now() -> int:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+    if epoch is not None and epoch.strip():
         try:
-            return int(epoch)
+            value = int(epoch.strip())
         except ValueError:
-            raise QuizgenError(located("SOURCE_DATE_EPOCH", None, None, f"'{epoch}' is not a number of seconds",
+            raise QuizgenError(located("SOURCE_DATE_EPOCH", None, None, f"'{epoch[:40]}' is not a number of seconds",
                                        "unset it or give whole seconds since 1970")) from None
+        if not EARLIEST <= value <= LATEST:
+            raise QuizgenError(located("SOURCE_DATE_EPOCH", None, None,
+                                       f"{value} is out of range (1980-01-01 to 9999-12-31 in seconds since 1970)",
+                                       f"unset it or give whole seconds between {EARLIEST} and {LATEST}"))
+        return value
     return int(time.time())
 
 
+def _line_of(text: str, key: str, field: str | None = None) -> int | None:
+    """The line holding ``"key":`` (and, given a field, the first ``"field":`` from there on)."""
+    lines = text.splitlines()
+    needle = json.dumps(key) + ":"
+    for number, line in enumerate(lines, 1):
+        if needle in line:
+            if field:
+                inner = json.dumps(field) + ":"
+                for offset, rest in enumerate(lines[number - 1:]):
+                    if inner in (rest.split(needle, 1)[1] if offset == 0 else rest):
+                        return number + offset
+            return number
+    return None
+
+
+def _damaged(path: Path, line: int | None, column: int | None, message: str) -> QuizgenError:
+    return QuizgenError(located(str(path), line, column, f"the Anki state file is damaged: {message}",
+                                RECOVER.format(name=path.name)))
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def load(path: Path, topic: str) -> dict:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {"format": FORMAT, "topic": topic, "notes": {}}
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise QuizgenError(located(str(path), line, getattr(exc, "colno", None), "the Anki state file is not valid JSON",
-                                   "restore it from version control, or delete it (every note then counts as changed)")) from None
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _damaged(path, None, None, f"not UTF-8 text (byte {exc.start + 1})") from None
+    except OSError as exc:
+        raise QuizgenError(located(str(path), None, None, f"cannot read the Anki state file: {exc.strerror or exc}",
+                                   "give --state the path of a readable file")) from None
+    try:
+        state = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _damaged(path, exc.lineno, exc.colno, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _damaged(path, None, None, "nested too deeply") from None
     if not isinstance(state, dict) or state.get("format") != FORMAT or not isinstance(state.get("notes"), dict):
-        raise QuizgenError(located(str(path), None, None, "the Anki state file has an unknown layout",
-                                   "restore it from version control, or delete it"))
+        raise _damaged(path, 1 if isinstance(state, dict) else None, None,
+                       f"expected an object with \"format\": {FORMAT}, \"topic\" and \"notes\"")
     if state.get("topic") != topic:
-        raise QuizgenError(located(str(path), None, None,
+        if not isinstance(state.get("topic"), str):
+            raise _damaged(path, _line_of(text, "topic"), None, "\"topic\" is not text")
+        raise QuizgenError(located(str(path), _line_of(text, "topic"), None,
                                    f"the Anki state file belongs to topic '{state.get('topic')}', not '{topic}'",
                                    "give each fact file its own state file (--state)"))
+    for qid, entry in state["notes"].items():
+        problem, field = None, None
+        if not isinstance(entry, dict):
+            problem = "is not an object"
+        elif not isinstance(entry.get("hash"), str):
+            problem, field = "has no text \"hash\"", "hash"
+        elif not _is_int(entry.get("changed_at")) or not 0 <= entry["changed_at"] <= LATEST:
+            problem, field = "has no whole-seconds \"changed_at\"", "changed_at"
+        elif entry.get("retired_at") is not None and (not _is_int(entry["retired_at"])
+                                                      or not 0 <= entry["retired_at"] <= LATEST):
+            problem, field = "has a \"retired_at\" that is neither null nor whole seconds", "retired_at"
+        elif not isinstance(entry.get("kind", ""), str):
+            problem, field = "has a \"kind\" that is not text", "kind"
+        elif not isinstance(entry.get("prompt", ""), str):
+            problem, field = "has a \"prompt\" that is not text", "prompt"
+        if problem:
+            raise _damaged(path, _line_of(text, qid, field if field in entry else None), None,
+                           f"note '{qid[:80]}' {problem}")
     return state
+
+
+def missing_warning(path: Path, out: Path, topic: str):
+    """A warning when the state file is missing although ``out`` holds a deck an earlier build made."""
+    deck = out / f"{topic}.apkg"
+    if not deck.is_file():
+        return None
+    return located(str(path), None, None,
+                   f"the Anki state file is missing, but {deck} was built before: every note gets a new time and "
+                   "will overwrite learners' own edits when they import this deck",
+                   f"restore it from version control (git checkout -- {path.name}) and build again; if it is lost "
+                   "for good, build anyway: each note then updates once", severity="warning", code="state-missing")
 
 
 def update(state: dict, questions: Sequence[Question], at: int) -> NoteTimes:
@@ -123,8 +197,27 @@ def dumps(state: dict) -> str:
 
 
 
-def save(path: Path, state: dict) -> None:
-    """Write atomically: a temporary file beside it, then rename."""
+def save(path: Path, state: dict):
+    """Write atomically (a temporary file beside it, then rename); return a function that puts
+    the previous file back (or removes the new one)."""
+    previous = path.read_bytes() if path.is_file() else None
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_text(dumps(state), encoding="utf-8", newline="\n")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(dumps(state), encoding="utf-8", newline="\n")
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+        raise QuizgenError(located(str(path), None, None, f"cannot write the Anki state file: {exc.strerror or exc}",
+                                   "check the folder's permissions and free disk space, or give --state another "
+                                   "path; the output folder is unchanged")) from None
+
+    def undo() -> None:
+        if previous is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(previous)
+
+    return undo

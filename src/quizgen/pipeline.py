@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from .questions import QuestionBank
 
-from .errors import FactFileError, Location, Problem
+from .errors import ExportError, FactFileError, Location, Problem
 from .facts import FactSet
 
 
@@ -94,6 +94,7 @@ class BuildResult:
     by_kind: dict[str, int]
     warnings: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    alerts: tuple[Problem, ...] = ()  # shown in full whatever else is summarised
 
 
 def default_state_path(facts_path: str | Path) -> Path:
@@ -103,9 +104,12 @@ def default_state_path(facts_path: str | Path) -> Path:
 
 
 def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Sequence[str] | None = None,
-          sources_dir: str | Path | None = None, settings=None, state_path: str | Path | None = None) -> BuildResult:
-    """Everything, in order: load, check, generate, check, export into a fresh folder, swap it in,
-    and only then record new note times in the Anki state file."""
+          sources_dir: str | Path | None = None, settings=None, state_path: str | Path | None = None,
+          on_replaced=None) -> BuildResult:
+    """Everything, in order: load, check, generate, check, export into a fresh folder, record new
+    note times in the Anki state file, and swap the folder in (the state file is put back if the
+    swap fails, so the two never disagree). ``on_replaced()`` is called once ``out`` holds the new
+    build."""
     import dataclasses
 
     from . import exporters, notestate
@@ -116,11 +120,21 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     the_bank = bank(checked.facts, seed, questions)
     settings = settings or exporters.Settings(seed=seed)
     chosen = tuple(formats) if formats else exporters.DEFAULT
+    missing = unavailable(chosen)
+    if missing:
+        raise ExportError([Problem(Location("--format"), f"{name} needs the Python package {module}, which is not "
+                                   "installed", f"pip install 'quizgen[{name}]', or leave {name} out")
+                           for name, module in missing.items()])
     notes: list[str] = []
+    alerts: list[Problem] = []
     times = None
     if "anki" in chosen:
         state_file = Path(state_path) if state_path else default_state_path(facts_path)
         state = notestate.load(state_file, checked.facts.topic.id)
+        if not state["notes"] and not state_file.exists():
+            lost = notestate.missing_warning(state_file, Path(out), checked.facts.topic.id)
+            if lost is not None:
+                alerts.append(lost)
         times = notestate.update(state, questions, notestate.now())
         settings = dataclasses.replace(settings, note_times=times.times, retired=times.retired)
         if times.changed:
@@ -135,26 +149,44 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
             notes.extend(results[name][1])
         return [f for name in chosen for f in results[name][0]]
 
+    def commit():
+        if times is None or not times.dirty:
+            return None
+        undo = notestate.save(state_file, times.state)
+        notes.append(f"updated {state_file} (commit it with the fact file)")
+        return undo
+
     protected = [Path(facts_path)] + ([Path(sources_dir)] if sources_dir else [])
     # Everything made so far lives until the end: keep the garbage collector from rescanning it
     # while the exporters allocate (a large fact file otherwise spends seconds in collections).
     gc.freeze()
     try:
-        files = write_atomically(Path(out), produce, protected)
+        files = write_atomically(Path(out), produce, protected, commit=commit, on_replaced=on_replaced)
     finally:
         gc.unfreeze()
-    if times is not None and times.dirty:
-        notestate.save(state_file, times.state)
-        notes.append(f"updated {state_file} (commit it with the fact file)")
     return BuildResult(Path(out), tuple(files), len(questions), dict(Counter(q.family for q in questions)),
-                       dict(Counter(q.kind for q in questions)), checked.warnings, tuple(notes))
+                       dict(Counter(q.kind for q in questions)), checked.warnings, tuple(notes), tuple(alerts))
 
 
-# Exporters that run in a second process while this one writes the rest (two cores, less wall time).
-SECOND_PROCESS = ("json", "markdown", "pdf")
+def unavailable(formats: Sequence[str]) -> dict[str, str]:
+    """Formats whose optional library is not installed: name -> the missing module."""
+    from importlib import import_module
+
+    from . import exporters
+
+    missing = {}
+    for name in formats:
+        module = getattr(exporters, "REQUIRES", {}).get(name)
+        if module:
+            try:
+                import_module(module)
+            except ImportError:
+                missing[name] = module
+    return missing
 
 
-def _export(names: Sequence[str], bank, folder: Path, settings, out: str) -> dict[str, tuple[list[str], list[str]]]:
+def run_exporters(names: Sequence[str], bank, folder: Path, settings, out: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Run the exporters into ``folder``, one after another; an OS error becomes a located ExportError."""
     from . import exporters
     from .errors import ExportError
 
@@ -164,50 +196,7 @@ def _export(names: Sequence[str], bank, folder: Path, settings, out: str) -> dic
             written = exporters.get(name)(bank, folder, settings)
         except OSError as exc:
             raise ExportError(Problem(Location(out), f"{name} output failed: {exc.strerror or exc}",
-                                      "check free disk space and permissions")) from None
+                                      "free some disk space or fix the folder's permissions, and run again; the "
+                                      "previous output is unchanged")) from None
         results[name] = (list(written[0]), list(written[1])) if isinstance(written, tuple) else (list(written), [])
-    return results
-
-
-def run_exporters(names: Sequence[str], bank, folder: Path, settings, out: str) -> dict[str, tuple[list[str], list[str]]]:
-    """Run the exporters into ``folder``. Where the system can fork, the JSON, Markdown and PDF
-    outputs are written by a child process at the same time; any failure in either is raised here."""
-    import json
-    import os
-
-    from .errors import ExportError, QuizgenError
-
-    second = [n for n in names if n in SECOND_PROCESS]
-    first = [n for n in names if n not in SECOND_PROCESS]
-    if not hasattr(os, "fork") or not first or not second or os.environ.get("QUIZGEN_NO_FORK"):
-        return _export(names, bank, folder, settings, out)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: write its outputs, report, and leave without running any cleanup
-        os.close(read_end)
-        try:
-            payload = {"ok": True, "results": _export(second, bank, folder, settings, out)}
-        except QuizgenError as exc:
-            payload = {"ok": False, "problems": [[p.location.file, p.location.line, p.location.column, p.message,
-                                                  p.hint] for p in exc.problems]}
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
-            payload = {"ok": False, "problems": [[out, None, None, f"internal error in an exporter: "
-                                                  f"{type(exc).__name__}: {exc}", "this is a bug; please report it"]]}
-        data = json.dumps(payload).encode("utf-8")
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(data)
-        os._exit(0)
-    os.close(write_end)
-    try:
-        results = _export(first, bank, folder, settings, out)
-    finally:
-        with os.fdopen(read_end, "rb") as pipe:
-            report = pipe.read()
-        os.waitpid(pid, 0)
-    child = json.loads(report or b'{"ok": false, "problems": []}')
-    if not child["ok"]:
-        problems = [Problem(Location(f, l, c), m, h) for f, l, c, m, h in child["problems"]] or [
-            Problem(Location(out), "an exporter process stopped unexpectedly", "run the build again")]
-        raise ExportError(problems)
-    results.update({name: (files, extra) for name, (files, extra) in child["results"].items()})
     return results

@@ -45,6 +45,8 @@ REGISTRY: dict[str, str] = {
     "quizlet": "quizgen.exporters.quizlet",
     "kahoot": "quizgen.exporters.kahoot",
 }
+# Formats that need an optional package (the extra of the same name installs it).
+REQUIRES: dict[str, str] = {"kahoot": "openpyxl"}
 # What a fresh user expects from `quizgen build`: the question bank, the Anki deck and printable
 # quizzes. Classroom platforms are chosen with --format (or --format all).
 DEFAULT = ("json", "anki", "markdown", "pdf")
