@@ -193,31 +193,6 @@ def test_correction_updates_exactly_affected_notes_and_keeps_reviews_and_edits(t
     assert learner.note_by_question(untouched_id)["Explanation"] == "My own mnemonic."
 
 
-def test_removed_fact_is_reported_and_its_notes_can_be_tagged_retired(tmp_path, monkeypatch, learner):
-    facts = copy_topic(tmp_path, DATA / "minimal.yaml")
-    build(facts, tmp_path / "v1", 1_700_000_000, monkeypatch)
-    learner.import_(apkg(tmp_path / "v1"))
-    text = facts.read_text(encoding="utf-8")
-    start = text.index("  - id: talks-length")
-    end = text.index("closures:")
-    facts.write_text(text[:start] + text[end:], encoding="utf-8")
-    result = build(facts, tmp_path / "v2", 1_700_100_000, monkeypatch)
-    retired_notes = [n for n in result.notes if "retired" in n]
-    assert retired_notes and "figures-" in retired_notes[0]
-    retired_package = tmp_path / "v2" / "camp-david-1978.retired.apkg"
-    assert retired_package.exists()
-    log = learner.import_(retired_package)
-    assert log["new"] == 0 and log["updated"] >= 1
-    tagged = learner.col.find_notes("tag:quizgen::camp-david-1978::retired")
-    assert len(tagged) == log["updated"]
-    # the main package never carries retired notes: a new learner gets only live questions
-    fresh = Learner(tmp_path / "fresh")
-    fresh_log = fresh.import_(apkg(tmp_path / "v2"))
-    assert fresh.col.find_notes("tag:quizgen::camp-david-1978::retired") == []
-    assert fresh_log["new"] == len(json.loads((tmp_path / "v2" / "questions.json").read_text())["questions"])
-    fresh.close()
-
-
 def test_hostile_text_renders_literally(tmp_path, learner):
     facts = copy_topic(tmp_path, DATA / "hostile.yaml")
     out = tmp_path / "out"

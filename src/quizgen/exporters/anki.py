@@ -2,9 +2,11 @@
 
 Identity: note GUIDs come from the topic id and the question id; deck and note-type
 ids are constants derived from fixed names. Each note's modification time is the
-time its content last changed (see ``notestate``), so re-importing an unchanged
-deck updates nothing and a corrected fact updates exactly its notes. The zip is
-rewritten with fixed entry times, so an unchanged rebuild is byte-identical.
+time what the learner sees of it last changed (``note_hash``: its rendered fields
+and its deck; see ``notestate``), so re-importing an unchanged deck updates nothing
+and a corrected fact updates exactly its notes. Each note type carries the time its
+templates and CSS last changed (``note_type_hashes``), independent of the notes. The
+zip is rewritten with fixed entry times, so an unchanged rebuild is byte-identical.
 
 Note types are designed once, one per question kind, all with the same fields.
 Never add a template or a field to them: Anki would fork the note type on import
@@ -13,7 +15,9 @@ and existing notes would stop updating. Make a new note type instead.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import re
 import sqlite3
@@ -176,18 +180,55 @@ def fields_for(question: Question, topic_title: str) -> list[str]:
     return [values[name] for name in FIELDS]
 
 
-def note_types(genanki) -> dict:
-    css = resources.files("quizgen").joinpath("exporters/templates/anki.css").read_text(encoding="utf-8")
-    models = {}
-    for kind, (front, back) in TEMPLATES.items():
-        models[kind] = genanki.Model(
-            anki_int_id("quizgen-note-type", kind),
-            NOTE_TYPE_NAMES[kind],
-            fields=[{"name": name, "id": FIELD_IDS[name]} for name in FIELDS],
-            templates=[{"name": "Card 1", "qfmt": front, "afmt": back, "id": anki_int_id("quizgen-template", kind)}],
-            css=css,
-        )
-    return models
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def note_hash(question: Question, title: str) -> str:
+    """What the learner sees of a note, hashed: its rendered fields (the topic title among them) and
+    its deck. Nothing else (not the seed, the question's facts or tags) makes a note update."""
+    return _digest("\x1f".join(fields_for(question, title)) + "\x1e" + deck_name(title, question.family))
+
+
+def note_hashes(bank: QuestionBank) -> dict[str, str]:
+    return {q.id: note_hash(q, bank.title) for q in bank.questions}
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return resources.files("quizgen").joinpath("exporters/templates/anki.css").read_text(encoding="utf-8")
+
+
+def note_type_specs() -> dict[str, dict]:
+    """Each note type as data: id, name, fields, templates and CSS."""
+    return {kind: {
+        "id": anki_int_id("quizgen-note-type", kind),
+        "name": NOTE_TYPE_NAMES[kind],
+        "fields": [{"name": name, "id": FIELD_IDS[name]} for name in FIELDS],
+        "templates": [{"name": "Card 1", "qfmt": front, "afmt": back, "id": anki_int_id("quizgen-template", kind)}],
+        "css": _css(),
+    } for kind, (front, back) in TEMPLATES.items()}
+
+
+def note_type_hashes() -> dict[str, str]:
+    """Each note type's name, fields, templates and CSS, hashed: its own version, apart from the notes."""
+    return {kind: _digest(json.dumps(spec, sort_keys=True)) for kind, spec in note_type_specs().items()}
+
+
+def note_types(genanki, times: dict[str, int] | None = None) -> dict:
+    """genanki models; each carries its own modification time (``times``: kind -> seconds)."""
+
+    class TimedModel(genanki.Model):
+        def __init__(self, *args, mtime: int | None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.mtime = mtime
+
+        def to_json(self, timestamp, deck_id):
+            return super().to_json(timestamp if self.mtime is None else self.mtime, deck_id)
+
+    return {kind: TimedModel(spec["id"], spec["name"], fields=spec["fields"], templates=spec["templates"],
+                             css=spec["css"], mtime=(times or {}).get(kind))
+            for kind, spec in note_type_specs().items()}
 
 
 def deck_name(title: str, family: str) -> str:
@@ -238,9 +279,10 @@ def timed_note_class(genanki):
     return TimedNote
 
 
-def build_decks(genanki, questions: Sequence[Question], topic: str, title: str, times: dict[str, int]):
+def build_decks(genanki, questions: Sequence[Question], topic: str, title: str, times: dict[str, int],
+                type_times: dict[str, int] | None = None):
     TimedNote = timed_note_class(genanki)
-    models = note_types(genanki)
+    models = note_types(genanki, type_times)
     decks: dict[str, object] = {}
     for question in sorted(questions, key=lambda q: q.id):
         name = deck_name(title, question.family)
@@ -258,38 +300,31 @@ def export(bank: QuestionBank, folder: Path, settings) -> tuple[list[str], list[
     times = dict(settings.note_times) if settings.note_times else {}
     fallback = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0) or 1_577_836_800  # 2020-01-01 when none given
     times = {q.id: times.get(q.id, fallback) for q in bank.questions}
+    kinds = {q.kind for q in bank.questions}
+    given = dict(getattr(settings, "note_type_times", None) or {})
+    type_times = {kind: given.get(kind, fallback) for kind in kinds}
     written, notes = [], []
-    decks = build_decks(genanki, bank.questions, bank.topic, bank.title, times)
+    decks = build_decks(genanki, bank.questions, bank.topic, bank.title, times, type_times)
     name = f"{bank.topic}.apkg"
-    _write(genanki, decks, folder / name, max(times.values(), default=fallback))
+    _write(genanki, decks, folder / name, max([*times.values(), *type_times.values()], default=fallback))
     written.append(name)
     retired = tuple(settings.retired or ())
     if retired:
-        written.append(_retired_package(genanki, bank, folder, retired))
-        notes.append(f"{len(retired)} retired note(s): import {written[-1]} to tag them "
-                     f"'{retired_tag(bank.topic)}' in your collection (an .apkg cannot delete notes)")
+        name = f"{bank.topic}.retired.txt"
+        (folder / name).write_text(retired_search(bank.topic, [r.id for r in retired]) + "\n", encoding="utf-8")
+        written.append(name)
+        notes.append(f"{len(retired)} retired note(s): learners who have them find them with the Anki browser "
+                     f"search in {name} (an .apkg can neither delete notes nor tag only the notes a learner has)")
     return written, notes
 
 
-def retired_tag(topic: str) -> str:
-    return f"quizgen::{topic}::retired"
+def _search_literal(text: str) -> str:
+    """Text as a literal inside an Anki search term: its wildcards and quotes escaped."""
+    return "".join("\\" + c if c in '\\"*_' else c for c in text)
 
 
-def _retired_package(genanki, bank: QuestionBank, folder: Path, retired) -> str:
-    models = note_types(genanki)
-    deck = genanki.Deck(anki_int_id("quizgen-deck", bank.topic, "retired"), deck_name(bank.title, "retired"))
-
-    TimedNote = timed_note_class(genanki)
-    for note in retired:
-        values = dict.fromkeys(FIELDS, "")
-        values.update(Prompt=text_html(note.prompt), Answer="Retired",
-                      Choices="This question was removed from the fact file." if note.kind != "short_answer" else "",
-                      Explanation=text_html(f"The facts behind this question were removed or corrected. Find such notes "
-                                      f"with the search tag:{retired_tag(bank.topic)} and delete them."),
-                      Sources="(none)", QuestionId=text_html(note.id), AsOf="retired", Topic=text_html(bank.title))
-        deck.add_note(TimedNote(model=models[note.kind], fields=[values[f] for f in FIELDS],
-                                guid=anki_guid(bank.topic, note.id), tags=[retired_tag(bank.topic)],
-                                mtime=note.retired_at))
-    name = f"{bank.topic}.retired.apkg"
-    _write(genanki, [deck], folder / name, max(n.retired_at for n in retired))
-    return name
+def retired_search(topic: str, question_ids: Sequence[str]) -> str:
+    """An Anki browser search for the notes of retired questions: the topic's tag and their ids.
+    It finds only notes a learner already has; nothing is ever added to anyone's collection."""
+    ids = " OR ".join(f'"QuestionId:{_search_literal(qid)}"' for qid in sorted(question_ids))
+    return f'"tag:quizgen::{_search_literal(topic)}" ({ids})'
