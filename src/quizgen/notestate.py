@@ -182,6 +182,8 @@ def update(state: dict, questions: Sequence[Question], at: int, hashes: Mapping[
     notes = {k: dict(v) for k, v in state["notes"].items()}
     times: dict[str, int] = {}
     changed, added = [], []
+    if hashes is not None:  # a question without a hash makes no note
+        questions = [q for q in questions if q.id in hashes]
     current = {q.id for q in questions}
     for question in questions:
         digest = hashes[question.id] if hashes is not None else content_hash(question)
