@@ -123,9 +123,15 @@ def test_one_fact_corrected_updates_its_notes_and_keeps_the_learners_css(scenari
         model["css"] += mine
         col.models.save(model)
     scenario.person.reopen()
-    result = scenario.rebuild("v2", V2, (QUOTE, CORRECTED))
     affected = sorted(q for q, body in scenario.v1.items() if "turkish-deployment-date" in body["facts"])
     assert affected and scenario.edited_id not in affected
+    for qid in (affected[0], scenario.edited_id):  # the learner marks two notes before the next build
+        note = scenario.person.note_by_question(qid)
+        note.add_tag("marked")
+        scenario.person.col.update_note(note)
+        scenario.person.col.db.execute("update notes set mod = ? where id = ?", V1 + 50_000, note.id)
+    scenario.person.reopen()
+    result = scenario.rebuild("v2", V2, (QUOTE, CORRECTED))
     assert f"{len(affected)} changed note(s) will update on import" in result.notes
     assert not any("note type" in n for n in result.notes)
     log = import_with(scenario.person, apkg(scenario.tmp / "v2"))
@@ -134,6 +140,9 @@ def test_one_fact_corrected_updates_its_notes_and_keeps_the_learners_css(scenari
     assert all(mine in m["css"] for m in quizgen_note_types(scenario.person))
     assert all("a move that Russia rejected" not in scenario.person.note_by_question(q)["Sources"] for q in affected)
     assert scenario.reviews_kept() and scenario.edit_kept()
+    # An updated note takes the package's tags: the learner's own tag is gone from it, kept elsewhere.
+    assert "marked" not in scenario.person.note_by_question(affected[0]).tags
+    assert "marked" in scenario.person.note_by_question(scenario.edited_id).tags
 
 
 def test_title_change_updates_the_header_of_every_card(scenario):
