@@ -223,5 +223,5 @@ def test_backs_are_compact_on_a_400px_phone(deck, tmp_path):
               "over_900": sum(h > 900 for h in heights)}
     (tmp_path / "heights.json").write_text(json.dumps(report), encoding="utf-8")
     print("back heights at 400 px:", report)
-    # Before grouping the sources and the phone rules: median 510 px, tallest 1,333 px.
+    # The earlier layout (a source line per quote, no phone rules): median 539 px, tallest 1,518 px.
     assert report["max"] <= 1100 and report["median"] <= 450, report
