@@ -38,6 +38,7 @@ def studied(tmp_path, monkeypatch):
     col = person.col
     col.set_user_flag_for_cards(3, [cards[0]])
     col.sched.suspend_cards([cards[1]])
+    col.set_deck([cards[3]], col.decks.id("My reading list"))
     note = col.get_card(cards[2]).note()
     note.add_tag("marked")
     col.update_note(note)
@@ -72,12 +73,18 @@ def test_sync_round_trip_keeps_the_learners_work_and_a_second_run_changes_nothin
     # every live quizgen card sits in the new title's decks; the learner's own note is untouched
     for note in notes:
         if note.guid in live:
-            assert all(col.decks.name(c.did).startswith("Camp David, 1978::") for c in note.cards())
+            assert all(col.decks.name(c.did).startswith("Camp David, 1978::") or c.id == cards[3]
+                       for c in note.cards())
+    assert col.decks.name(col.get_card(cards[3]).did) == "My reading list"  # the learner's own deck
     assert col.get_note(basic)["Back"] == "not quizgen's" and col.get_note(basic).cards()[0].queue == 0
     assert col.decks.name(col.get_note(basic).cards()[0].did) == "Default"
     # the retired notes are suspended and stay where they were
     assert retired and all(c.queue == -1 for n in retired for c in n.cards())
-    assert result.moved == len(cards) - sum(len(n.cards()) for n in retired)
+    assert result.moved == len(cards) - sum(len(n.cards()) for n in retired) - 1
+    # the old title's decks that the move emptied are gone; a retired card keeps its deck
+    old = sorted(d.name for d in col.decks.all_names_and_ids() if d.name.startswith("The Camp David Accords"))
+    assert old == sorted({col.decks.name(c.did) for n in retired for c in n.cards()}
+                         | {"The Camp David Accords, 1978"})
     person.close()
     again = anki_sync.sync(facts, path, retired="suspend")
     assert (again.added, again.updated, again.moved, again.suspended, again.deleted) == (0, 0, 0, 0, 0)

@@ -151,9 +151,11 @@ def sync(facts_path: str | Path, collection: str | Path, retired: str = "suspend
                 if any(t not in note.tags for t in own):
                     note.tags = list(dict.fromkeys([*note.tags, *own]))
                     col.update_note(note, skip_undo_entry=True)
-        # Cards of quizgen's notes whose deck changed (a new title) move to the deck the build gives them.
+        # Cards of quizgen's notes whose deck changed (a new title) move to the deck the build gives them:
+        # only from a deck of the same family under another title, never from a deck of the learner's own.
         moved = 0
         wanted: dict[str, list[int]] = {}
+        emptied: set[int] = set()
         for nid in col.find_notes(""):
             note = col.get_note(nid)
             question = live.get(note.guid)
@@ -161,11 +163,22 @@ def sync(facts_path: str | Path, collection: str | Path, retired: str = "suspend
                 continue
             name = anki_deck.deck_name(bank.title, question.family)
             for card in note.cards():
-                if col.decks.name(card.did) != name and not col.decks.is_filtered(card.did):
+                current = col.decks.name(card.did)
+                if (current != name and current.rsplit("::", 1)[-1] == name.rsplit("::", 1)[-1] and "::" in current
+                        and not col.decks.is_filtered(card.did)):
                     wanted.setdefault(name, []).append(card.id)
+                    emptied.add(card.did)
         for name, card_ids in sorted(wanted.items()):
             col.set_deck(card_ids, col.decks.id(name))
             moved += len(card_ids)
+        # The old title's decks, now empty, go (and their parent once it holds nothing either).
+        for did in sorted(emptied):
+            parent = col.decks.parents(did)
+            if col.decks.card_count(did, include_subdecks=True) == 0:
+                col.decks.remove([did])
+                for deck in reversed(parent):
+                    if col.decks.card_count(deck["id"], include_subdecks=True) == 0 and not col.decks.children(deck["id"]):
+                        col.decks.remove([deck["id"]])
         # Retired questions: only notes with this topic's quizgen GUIDs.
         gone = {anki_guid(bank.topic, r.id) for r in times.retired}
         retired_notes = [nid for nid in col.find_notes("") if col.get_note(nid).guid in gone]
