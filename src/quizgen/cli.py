@@ -323,6 +323,44 @@ def schema(
     typer.echo(schemas.render(SchemaKind(kind).value), nl=False)
 
 
+anki_app = typer.Typer(help="Work on a local Anki collection directly (needs the optional extra: "
+                            "pip install 'quizgen[anki]').", no_args_is_help=True)
+app.add_typer(anki_app, name="anki")
+
+
+class RetiredChoice(str, Enum):
+    suspend = "suspend"
+    delete = "delete"
+    keep = "keep"
+
+
+@anki_app.command("sync")
+def anki_sync(
+    facts: FactsArg = Path("facts.yaml"),
+    collection: Annotated[Path, typer.Option(
+        "--collection", help="The collection file (collection.anki2 in your Anki profile folder). Close Anki "
+                             "first.")] = ...,
+    retired: Annotated[RetiredChoice, typer.Option(
+        "--retired", case_sensitive=False, help="What to do with the notes of removed questions.")] = RetiredChoice.suspend,
+    seed: SeedOpt = 1,
+    sources: SourcesOpt = None,
+    state: Annotated[Optional[Path], typer.Option(
+        "--state", help="Anki state file (default: next to the fact file, FACTS.anki-state.json); read only.")] = None,
+) -> None:
+    """Bring a local Anki collection to the build exactly: add and update notes (keeping reviews,
+    flags, suspensions and your own tags), move cards whose deck changed, and suspend or delete the
+    notes of removed questions. Only notes quizgen made for this topic are touched; a copy of the
+    collection is made first."""
+    from . import anki_sync as syncing
+
+    result = _run(lambda: syncing.sync(facts, collection, retired=RetiredChoice(retired).value, seed=seed,
+                                       state_path=state, sources_dir=sources))
+    typer.echo(f"backup: {result.backup}")
+    typer.echo(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
+               f"{result.conflicting} conflicting, {result.moved} card(s) moved, {result.suspended} card(s) "
+               f"suspended, {result.deleted} note(s) deleted")
+
+
 def _building(out: Path, action: Callable[[Callable[[], None]], T]) -> T:
     """Run a build, remembering whether ``out`` was replaced yet (for an interruption's message)."""
     _progress.update(out=out, replaced=False)

@@ -1,11 +1,18 @@
-"""When each Anki note last changed: the state file kept next to the fact file.
+"""When each Anki note and note type last changed: the state file kept next to the fact file.
 
 Anki updates a note on import only when the package's modification time is newer
 than the collection's. So each note carries the time its *content* last changed:
 unchanged notes keep their time (rebuilds are byte-identical and a learner's own
 edits survive), changed notes get a newer one. The state file maps question id to
-content hash and that time, and remembers retired questions so a build can say
-which notes an import can no longer reach.
+a hash of what the learner sees (the note's rendered fields and its deck; the
+exporter computes it) and that time, and remembers retired questions so a build
+can say which notes an import can no longer reach.
+
+Note types (templates and CSS) are versioned on their own in ``note_types``: kind
+-> hash and time. Anki updates a note type when the incoming one is newer, so a
+template or CSS change reaches every learner on the next import, and a fact
+correction leaves the note types (and a learner's own CSS) alone. Files written
+before ``note_types`` existed are read as having none.
 
 "now" is ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the clock.
 """
@@ -16,15 +23,15 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .errors import QuizgenError, located
 from .questions import Question
 
 FORMAT = 1
-LAYOUT = "1"  # bump when the card layout changes, so every note updates once
+LAYOUT = "1"  # only for content_hash, the fallback when no exporter hash is given
 
 
 @dataclass(frozen=True)
@@ -43,14 +50,16 @@ class NoteTimes:
     added: tuple[str, ...]
     retired: tuple[Retired, ...]  # every retired note, newly or earlier
     newly_retired: tuple[str, ...]
+    type_times: dict[str, int] = dc_field(default_factory=dict)  # note type key -> modification time
+    types_changed: tuple[str, ...] = ()
 
     @property
     def dirty(self) -> bool:
-        return bool(self.changed or self.added or self.newly_retired)
+        return bool(self.changed or self.added or self.newly_retired or self.types_changed)
 
 
 def content_hash(question: Question) -> str:
-    """Everything a note shows, hashed: the question's JSON (fields in model order) and the layout."""
+    """A stand-in for the exporter's hash of what a note shows: the question's JSON and the layout."""
     return hashlib.sha256(LAYOUT.encode() + b"\x1f" + question.model_dump_json().encode("utf-8")).hexdigest()[:16]
 
 
@@ -125,6 +134,14 @@ def load(path: Path, topic: str) -> dict:
         raise QuizgenError(located(str(path), _line_of(text, "topic"), None,
                                    f"the Anki state file belongs to topic '{state.get('topic')}', not '{topic}'",
                                    "give each fact file its own state file (--state)"))
+    types = state.get("note_types", {})
+    if not isinstance(types, dict):
+        raise _damaged(path, _line_of(text, "note_types"), None, "\"note_types\" is not an object")
+    for key, entry in types.items():
+        if (not isinstance(entry, dict) or not isinstance(entry.get("hash"), str)
+                or not _is_int(entry.get("changed_at")) or not 0 <= entry["changed_at"] <= LATEST):
+            raise _damaged(path, _line_of(text, key), None,
+                           f"note type '{key[:80]}' needs a text \"hash\" and a whole-seconds \"changed_at\"")
     for qid, entry in state["notes"].items():
         problem, field = None, None
         if not isinstance(entry, dict):
@@ -158,13 +175,18 @@ def missing_warning(path: Path, out: Path, topic: str):
                    "for good, build anyway: each note then updates once", severity="warning", code="state-missing")
 
 
-def update(state: dict, questions: Sequence[Question], at: int) -> NoteTimes:
+def update(state: dict, questions: Sequence[Question], at: int, hashes: Mapping[str, str] | None = None,
+           type_hashes: Mapping[str, str] | None = None) -> NoteTimes:
+    """New times for ``questions`` (``hashes``: question id -> hash of what its note shows) and for the
+    note types (``type_hashes``: key -> hash of its templates and CSS) as of ``at``."""
     notes = {k: dict(v) for k, v in state["notes"].items()}
     times: dict[str, int] = {}
     changed, added = [], []
+    if hashes is not None:  # a question without a hash makes no note
+        questions = [q for q in questions if q.id in hashes]
     current = {q.id for q in questions}
     for question in questions:
-        digest = content_hash(question)
+        digest = hashes[question.id] if hashes is not None else content_hash(question)
         entry = notes.get(question.id)
         if entry and entry.get("hash") == digest and entry.get("retired_at") is None:
             times[question.id] = int(entry["changed_at"])
@@ -182,9 +204,23 @@ def update(state: dict, questions: Sequence[Question], at: int) -> NoteTimes:
             newly_retired.append(qid)
     retired = tuple(Retired(qid, e["kind"], e["prompt"], int(e["retired_at"]))
                     for qid, e in sorted(notes.items()) if e.get("retired_at") is not None)
+    types = {k: dict(v) for k, v in state.get("note_types", {}).items()}
+    type_times: dict[str, int] = {}
+    types_changed = []
+    for key, digest in sorted((type_hashes or {}).items()):
+        entry = types.get(key)
+        if entry and entry["hash"] == digest:
+            type_times[key] = int(entry["changed_at"])
+            continue
+        stamp = max(at, int(entry["changed_at"]) + 1 if entry else 0)
+        types[key] = {"hash": digest, "changed_at": stamp}
+        type_times[key] = stamp
+        types_changed.append(key)
     new_state = {"format": FORMAT, "topic": state["topic"], "notes": dict(sorted(notes.items()))}
+    if types:
+        new_state["note_types"] = dict(sorted(types.items()))
     return NoteTimes(new_state, times, tuple(sorted(changed)), tuple(sorted(added)), retired,
-                     tuple(sorted(newly_retired)))
+                     tuple(sorted(newly_retired)), type_times, tuple(types_changed))
 
 
 def dumps(state: dict) -> str:
@@ -193,7 +229,14 @@ def dumps(state: dict) -> str:
     lines = ",\n".join(f"  {json.dumps(qid)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
                         for qid, entry in sorted(notes.items()))
     body = f"{{\n{lines}\n }}" if notes else "{}"
-    return f'{{\n "format": {state["format"]},\n "notes": {body},\n "topic": {json.dumps(state["topic"])}\n}}\n'
+    types = state.get("note_types")
+    kinds = ""
+    if types:
+        kinds = " \"note_types\": {\n" + ",\n".join(
+            f"  {json.dumps(key)}: {json.dumps(entry, ensure_ascii=False, sort_keys=True)}"
+            for key, entry in sorted(types.items())) + "\n },\n"
+    return (f'{{\n "format": {state["format"]},\n "notes": {body},\n{kinds} '
+            f'"topic": {json.dumps(state["topic"])}\n}}\n')
 
 
 

@@ -135,10 +135,16 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
             lost = notestate.missing_warning(state_file, Path(out), checked.facts.topic.id)
             if lost is not None:
                 alerts.append(lost)
-        times = notestate.update(state, questions, notestate.now())
-        settings = dataclasses.replace(settings, note_times=times.times, retired=times.retired)
+        from .exporters import anki as anki_deck
+
+        times = notestate.update(state, questions, notestate.now(), anki_deck.note_hashes(the_bank),
+                                 anki_deck.note_type_hashes())
+        settings = dataclasses.replace(settings, note_times=times.times, retired=times.retired,
+                                       note_type_times=times.type_times)
         if times.changed:
             notes.append(f"{len(times.changed)} changed note(s) will update on import")
+        if times.types_changed:
+            notes.append(f"{len(times.types_changed)} changed note type(s) (templates, CSS) will update on import")
         if times.newly_retired:
             notes.append(f"{len(times.newly_retired)} question(s) retired since the last build: "
                          + ", ".join(times.newly_retired))

@@ -1,7 +1,8 @@
 """Regenerate the pictures in README.md from the shipped facts.yaml.
 
 Quiz and key pages come from Typst's PNG output; the Anki card is rendered by the real
-Anki backend and photographed with headless Chromium (Debian package `chromium`).
+Anki backend and photographed with headless Chromium (Debian package `chromium`), on a desktop
+and in a 400-pixel-wide frame as on a phone.
 Run from the repository root: `python tests/tools/make_readme_images.py`.
 """
 
@@ -11,10 +12,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from html import escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "docs" / "images"
+PHONE_HEIGHT = 690
 
 
 def main() -> int:
@@ -44,14 +47,21 @@ def main() -> int:
         target = next(q for q in bank.questions if q.kind == "multiple_choice" and q.template == "ask_subject"
                       and q.family == "signing")
         card = col.get_card(col.find_cards(f'"QuestionId:{target.id}"')[0])
-        for side, html in (("front", card.question()), ("back", card.answer())):
-            page = tmp / f"{side}.html"
-            page.write_text(f'<!doctype html><meta charset="utf-8"><body class="card">{html}</body>', encoding="utf-8")
+        card_page = '<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">' \
+                    '<body class="card">{}</body>'
+        # The phone picture frames the back in a 400-pixel-wide frame, so the card's phone rules apply.
+        phone = ('<!doctype html><meta charset="utf-8"><body style="margin:0">'
+                 f'<iframe style="width:400px;height:{PHONE_HEIGHT}px;border:0;display:block" '
+                 f'srcdoc="{escape(card_page.format(card.answer()))}"></iframe></body>')
+        for name, html, size in (("front", card_page.format(card.question()), "560,330"),
+                                 ("back", card_page.format(card.answer()), "560,760"),
+                                 ("back-phone", phone, f"400,{PHONE_HEIGHT}")):
+            page = tmp / f"{name}.html"
+            page.write_text(html, encoding="utf-8")
             subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
                             f"--user-data-dir={tmp / 'profile'}", "--hide-scrollbars",
-                            f"--screenshot={IMAGES / f'card-{side}.png'}",
-                            "--window-size=560,720" if side == "back" else "--window-size=560,330",
+                            f"--screenshot={IMAGES / f'card-{name}.png'}", f"--window-size={size}",
                             page.as_uri()], check=True, capture_output=True, timeout=120)
         col.close()
     return 0

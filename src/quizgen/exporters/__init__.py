@@ -27,6 +27,7 @@ class Settings:
     # Anki: each question id's note modification time, and retired notes (see notestate).
     note_times: Mapping[str, int] = field(default_factory=dict)
     retired: tuple = ()
+    note_type_times: Mapping[str, int] = field(default_factory=dict)  # note type (kind) -> its own time
 
 
 class Exporter(Protocol):

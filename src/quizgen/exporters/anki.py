@@ -2,9 +2,11 @@
 
 Identity: note GUIDs come from the topic id and the question id; deck and note-type
 ids are constants derived from fixed names. Each note's modification time is the
-time its content last changed (see ``notestate``), so re-importing an unchanged
-deck updates nothing and a corrected fact updates exactly its notes. The zip is
-rewritten with fixed entry times, so an unchanged rebuild is byte-identical.
+time what the learner sees of it last changed (``note_hash``: its rendered fields
+and its deck; see ``notestate``), so re-importing an unchanged deck updates nothing
+and a corrected fact updates exactly its notes. Each note type carries the time its
+templates and CSS last changed (``note_type_hashes``), independent of the notes. The
+zip is rewritten with fixed entry times, so an unchanged rebuild is byte-identical.
 
 Note types are designed once, one per question kind, all with the same fields.
 Never add a template or a field to them: Anki would fork the note type on import
@@ -13,7 +15,9 @@ and existing notes would stop updating. Make a new note type instead.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import re
 import sqlite3
@@ -49,18 +53,44 @@ _HEAD = '<div class="qg" dir="auto"><div class="family">{{Topic}}</div><div clas
 _EVIDENCE = ('{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
              '<div class="sources">{{Sources}}</div><div class="asof">As of {{AsOf}}</div></div>')
 
+# On a type-in back, Anki shows its comparison of what was typed with the Answer field (red where
+# they differ). It knows one answer only: when the typed text is one of the other accepted spellings
+# listed on the back, this script marks the card "accepted" and the CSS shows the typed text as
+# accepted instead of the red comparison. Without scripts the comparison and the list stay visible.
+_ACCEPTED_SCRIPT = """<script>(function () {
+  var box = document.getElementById("typeans"), card = document.querySelector(".qg-typed");
+  if (!box || !card) { return; }
+  var typed = "", node;
+  for (node = box.firstChild; node && node.nodeName !== "BR"; node = node.nextSibling) {
+    if (!(node.classList && node.classList.contains("typeMissed"))) { typed += node.textContent; }
+  }
+  var norm = function (text) { return text.replace(/\\s+/g, " ").trim(); };
+  typed = norm(typed);
+  var spellings = card.querySelectorAll(".variants .v");
+  for (var i = 0; i < spellings.length; i++) {
+    if (typed && norm(spellings[i].textContent) === typed) {
+      card.classList.add("accepted");
+      spellings[i].classList.add("typed");
+      var echo = card.querySelector(".typed-text");
+      if (echo) { echo.textContent = typed; }
+    }
+  }
+})();</script>"""
+
 TEMPLATES = {
     "multiple_choice": (
         _HEAD + "{{Choices}}</div>",
-        _HEAD + '<hr id="answer"><div class="answer">{{Answer}}</div>{{Solution}}' + _EVIDENCE,
+        _HEAD + '<hr id="answer">{{Solution}}' + _EVIDENCE,
     ),
     "true_false": (
         _HEAD + '<div class="tf">{{Choices}}</div></div>',
-        _HEAD + '<hr id="answer"><div class="answer">{{Answer}}</div>{{Solution}}' + _EVIDENCE,
+        _HEAD + '<hr id="answer"><div class="answer">{{Answer}}</div>' + _EVIDENCE,
     ),
     "short_answer": (
         _HEAD + "{{type:Answer}}</div>",
-        "{{FrontSide}}" + '<div class="qg" dir="auto"><hr id="answer">{{Solution}}' + _EVIDENCE,
+        '<div class="qg-typed">{{FrontSide}}<div class="qg" dir="auto"><hr id="answer">'
+        '<div class="accepted-note">\u2713 <span class="typed-text"></span> = {{Answer}}</div>{{Solution}}' + _EVIDENCE
+        + "</div>" + _ACCEPTED_SCRIPT,
     ),
     "matching": (
         _HEAD + "{{Choices}}</div>",
@@ -70,6 +100,15 @@ TEMPLATES = {
         _HEAD + "{{Choices}}</div>",
         _HEAD + '<hr id="answer">{{Solution}}' + _EVIDENCE,
     ),
+}
+# Each card template is named for what its card shows. Template ids are pinned, so Anki renames a
+# template in place on import (no copied note type, no conflicting notes).
+TEMPLATE_NAMES = {
+    "multiple_choice": "Choose the right option",
+    "true_false": "True or false",
+    "short_answer": "Type the answer",
+    "matching": "Match the pairs",
+    "ordering": "Put in order",
 }
 NOTE_TYPE_NAMES = {
     "multiple_choice": "quizgen: multiple choice",
@@ -119,20 +158,55 @@ def sources_html(question: Question) -> str:
 
 @lru_cache(maxsize=4096)
 def _sources_html(citations) -> str:
-    items = []
+    """One line per source (publisher, date, title with its link; a long title is cut short with an
+    ellipsis on a narrow screen, never the date), its quotes under it."""
+    grouped: dict[str, list] = {}
     for c in citations:
-        title = text_html(c.title)
-        if c.url:
-            title = f'<a href="{attr_html(c.url)}">{title}</a>'
-        items.append(f"<li>{text_html(c.publisher)}, {text_html(human_date(c.published))}: {title}"
-                     f"<blockquote>{text_html(c.quote)}</blockquote></li>")
+        quotes = grouped.setdefault(c.source, [c])
+        if c.quote not in [q.quote for q in quotes[1:]]:
+            quotes.append(c)
+    items = []
+    for first, *quoted in grouped.values():
+        title = text_html(first.title)
+        if first.url:
+            title = f'<a href="{attr_html(first.url)}">{title}</a>'
+        quotes = "".join(f"<li><q>{text_html(c.quote)}</q></li>" for c in quoted)
+        items.append(f'<li><div class="source">{text_html(first.publisher)}, {text_html(human_date(first.published))}: '
+                     f'<cite>{title}</cite></div><ul class="quotes">{quotes}</ul></li>')
     return f"<ul>{''.join(items)}</ul>"
+
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def gives_answer_away(question: Question) -> bool:
+    """A type-in question whose prompt shows its answer or an accepted spelling as a whole word."""
+    if question.kind != "short_answer":
+        return False
+    prompt = question.prompt.casefold()
+    for answer in {question.answer, *question.accepted}:
+        needle = answer.casefold().strip()
+        if not needle:
+            continue
+        start = prompt.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if not (start and _WORD.match(prompt[start - 1])) and not (end < len(prompt) and _WORD.match(prompt[end])):
+                return True
+            start = prompt.find(needle, start + 1)
+    return False
+
+
+def deck_questions(bank: QuestionBank) -> list[Question]:
+    """The questions that make cards: a type-in card whose front shows its answer teaches nothing."""
+    return [q for q in bank.questions if not gives_answer_away(q)]
 
 
 def fields_for(question: Question, topic_title: str) -> list[str]:
     kind = question.kind
     choices = solution = ""
     answer = text_html(question.answer)
+    explanation = text_html(question.explanation)
     if kind == "multiple_choice":
         choices = '<ol class="choices" type="A">' + "".join(
             f'<li dir="auto">{text_html(o.text)}</li>' for o in question.options) + "</ol>"
@@ -143,28 +217,35 @@ def fields_for(question: Question, topic_title: str) -> list[str]:
             + ("" if o.correct else f'<div class="why">{text_html(o.why)}</div>') + "</li>" for o in question.options) + "</ol>"
     elif kind == "true_false":
         choices = "True or false?"
-        solution = ""
+        right = next((o for o in question.options if o.correct), None)
+        if right is not None and right.why:  # the reason, without the answer the back already shows
+            explanation = text_html(right.why)
     elif kind == "short_answer":
-        others = [a for a in question.accepted if a != question.answer]
-        solution = (f'<div class="why">Also accepted: {text_html(", ".join(others))}</div>' if others else "")
+        others = [a for a in dict.fromkeys(question.accepted) if a != question.answer]
+        solution = ('<div class="also">Also accepted: <span class="variants">'
+                    + ", ".join(f'<span class="v" dir="auto">{text_html(a)}</span>' for a in others)
+                    + "</span></div>") if others else ""
     elif kind == "matching":
+        letters = {c: LETTERS[i] for i, c in enumerate(question.choices)}
         choices = ('<table class="matching">' + "".join(
             f"<tr><td dir=\"auto\">{text_html(p.left)}</td><td>____</td></tr>" for p in question.pairs) + "</table>"
                    + '<ol class="pool" type="A">' + "".join(f'<li dir="auto">{text_html(c)}</li>' for c in question.choices)
                    + "</ol>")
         solution = ('<table class="matching">' + "".join(
-            f"<tr><td dir=\"auto\">{text_html(p.left)}</td><td dir=\"auto\">{text_html(p.right)}</td></tr>"
-            for p in question.pairs) + "</table>")
+            f'<tr><td dir="auto">{text_html(p.left)}</td><td dir="auto"><b class="letter">{letters.get(p.right, "")}.</b> '
+            f"{text_html(p.right)}</td></tr>" for p in question.pairs) + "</table>")
     elif kind == "ordering":
+        letters = {c: LETTERS[i] for i, c in enumerate(question.choices)}
         choices = '<ol class="pool" type="A">' + "".join(f'<li dir="auto">{text_html(c)}</li>' for c in question.choices) + "</ol>"
-        solution = '<ol class="order">' + "".join(f'<li dir="auto">{text_html(i)}</li>' for i in question.items) + "</ol>"
+        solution = '<ol class="order">' + "".join(
+            f'<li dir="auto"><b class="letter">{letters.get(i, "")}.</b> {text_html(i)}</li>' for i in question.items) + "</ol>"
     title_html = text_html(topic_title)  # on every card
     values = {
         "Prompt": text_html(question.prompt),
         "Choices": choices,
         "Answer": answer,
         "Solution": solution,
-        "Explanation": text_html(question.explanation),
+        "Explanation": explanation,
         "Sources": sources_html(question),
         "QuestionId": text_html(question.id),
         "Facts": text_html(", ".join(question.facts)),
@@ -176,18 +257,56 @@ def fields_for(question: Question, topic_title: str) -> list[str]:
     return [values[name] for name in FIELDS]
 
 
-def note_types(genanki) -> dict:
-    css = resources.files("quizgen").joinpath("exporters/templates/anki.css").read_text(encoding="utf-8")
-    models = {}
-    for kind, (front, back) in TEMPLATES.items():
-        models[kind] = genanki.Model(
-            anki_int_id("quizgen-note-type", kind),
-            NOTE_TYPE_NAMES[kind],
-            fields=[{"name": name, "id": FIELD_IDS[name]} for name in FIELDS],
-            templates=[{"name": "Card 1", "qfmt": front, "afmt": back, "id": anki_int_id("quizgen-template", kind)}],
-            css=css,
-        )
-    return models
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def note_hash(question: Question, title: str) -> str:
+    """What the learner sees of a note, hashed: its rendered fields (the topic title among them) and
+    its deck. Nothing else (not the seed, the question's facts or tags) makes a note update."""
+    return _digest("\x1f".join(fields_for(question, title)) + "\x1e" + deck_name(title, question.family))
+
+
+def note_hashes(bank: QuestionBank) -> dict[str, str]:
+    """The hash of every question that makes a card (see ``deck_questions``)."""
+    return {q.id: note_hash(q, bank.title) for q in deck_questions(bank)}
+
+
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return resources.files("quizgen").joinpath("exporters/templates/anki.css").read_text(encoding="utf-8")
+
+
+def note_type_specs() -> dict[str, dict]:
+    """Each note type as data: id, name, fields, templates and CSS."""
+    return {kind: {
+        "id": anki_int_id("quizgen-note-type", kind),
+        "name": NOTE_TYPE_NAMES[kind],
+        "fields": [{"name": name, "id": FIELD_IDS[name]} for name in FIELDS],
+        "templates": [{"name": TEMPLATE_NAMES[kind], "qfmt": front, "afmt": back, "id": anki_int_id("quizgen-template", kind)}],
+        "css": _css(),
+    } for kind, (front, back) in TEMPLATES.items()}
+
+
+def note_type_hashes() -> dict[str, str]:
+    """Each note type's name, fields, templates and CSS, hashed: its own version, apart from the notes."""
+    return {kind: _digest(json.dumps(spec, sort_keys=True)) for kind, spec in note_type_specs().items()}
+
+
+def note_types(genanki, times: dict[str, int] | None = None) -> dict:
+    """genanki models; each carries its own modification time (``times``: kind -> seconds)."""
+
+    class TimedModel(genanki.Model):
+        def __init__(self, *args, mtime: int | None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.mtime = mtime
+
+        def to_json(self, timestamp, deck_id):
+            return super().to_json(timestamp if self.mtime is None else self.mtime, deck_id)
+
+    return {kind: TimedModel(spec["id"], spec["name"], fields=spec["fields"], templates=spec["templates"],
+                             css=spec["css"], mtime=(times or {}).get(kind))
+            for kind, spec in note_type_specs().items()}
 
 
 def deck_name(title: str, family: str) -> str:
@@ -238,9 +357,10 @@ def timed_note_class(genanki):
     return TimedNote
 
 
-def build_decks(genanki, questions: Sequence[Question], topic: str, title: str, times: dict[str, int]):
+def build_decks(genanki, questions: Sequence[Question], topic: str, title: str, times: dict[str, int],
+                type_times: dict[str, int] | None = None):
     TimedNote = timed_note_class(genanki)
-    models = note_types(genanki)
+    models = note_types(genanki, type_times)
     decks: dict[str, object] = {}
     for question in sorted(questions, key=lambda q: q.id):
         name = deck_name(title, question.family)
@@ -257,39 +377,33 @@ def export(bank: QuestionBank, folder: Path, settings) -> tuple[list[str], list[
 
     times = dict(settings.note_times) if settings.note_times else {}
     fallback = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0) or 1_577_836_800  # 2020-01-01 when none given
-    times = {q.id: times.get(q.id, fallback) for q in bank.questions}
+    questions = deck_questions(bank)
+    times = {q.id: times.get(q.id, fallback) for q in questions}
+    kinds = {q.kind for q in questions}
+    given = dict(getattr(settings, "note_type_times", None) or {})
+    type_times = {kind: given.get(kind, fallback) for kind in kinds}
     written, notes = [], []
-    decks = build_decks(genanki, bank.questions, bank.topic, bank.title, times)
+    decks = build_decks(genanki, questions, bank.topic, bank.title, times, type_times)
     name = f"{bank.topic}.apkg"
-    _write(genanki, decks, folder / name, max(times.values(), default=fallback))
+    _write(genanki, decks, folder / name, max([*times.values(), *type_times.values()], default=fallback))
     written.append(name)
     retired = tuple(settings.retired or ())
     if retired:
-        written.append(_retired_package(genanki, bank, folder, retired))
-        notes.append(f"{len(retired)} retired note(s): import {written[-1]} to tag them "
-                     f"'{retired_tag(bank.topic)}' in your collection (an .apkg cannot delete notes)")
+        name = f"{bank.topic}.retired.txt"
+        (folder / name).write_text(retired_search(bank.topic, [r.id for r in retired]) + "\n", encoding="utf-8")
+        written.append(name)
+        notes.append(f"{len(retired)} retired note(s): learners who have them find them with the Anki browser "
+                     f"search in {name} (an .apkg can neither delete notes nor tag only the notes a learner has)")
     return written, notes
 
 
-def retired_tag(topic: str) -> str:
-    return f"quizgen::{topic}::retired"
+def _search_literal(text: str) -> str:
+    """Text as a literal inside an Anki search term: its wildcards and quotes escaped."""
+    return "".join("\\" + c if c in '\\"*_' else c for c in text)
 
 
-def _retired_package(genanki, bank: QuestionBank, folder: Path, retired) -> str:
-    models = note_types(genanki)
-    deck = genanki.Deck(anki_int_id("quizgen-deck", bank.topic, "retired"), deck_name(bank.title, "retired"))
-
-    TimedNote = timed_note_class(genanki)
-    for note in retired:
-        values = dict.fromkeys(FIELDS, "")
-        values.update(Prompt=text_html(note.prompt), Answer="Retired",
-                      Choices="This question was removed from the fact file." if note.kind != "short_answer" else "",
-                      Explanation=text_html(f"The facts behind this question were removed or corrected. Find such notes "
-                                      f"with the search tag:{retired_tag(bank.topic)} and delete them."),
-                      Sources="(none)", QuestionId=text_html(note.id), AsOf="retired", Topic=text_html(bank.title))
-        deck.add_note(TimedNote(model=models[note.kind], fields=[values[f] for f in FIELDS],
-                                guid=anki_guid(bank.topic, note.id), tags=[retired_tag(bank.topic)],
-                                mtime=note.retired_at))
-    name = f"{bank.topic}.retired.apkg"
-    _write(genanki, [deck], folder / name, max(n.retired_at for n in retired))
-    return name
+def retired_search(topic: str, question_ids: Sequence[str]) -> str:
+    """An Anki browser search for the notes of retired questions: the topic's tag and their ids.
+    It finds only notes a learner already has; nothing is ever added to anyone's collection."""
+    ids = " OR ".join(f'"QuestionId:{_search_literal(qid)}"' for qid in sorted(question_ids))
+    return f'"tag:quizgen::{_search_literal(topic)}" ({ids})'
