@@ -69,7 +69,7 @@ def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kind
     from .errors import QuestionError
     from .generators import generate
 
-    questions = generate(facts, seed, families or None)
+    questions = generate(facts, families or None)  # the seed only chooses printed quizzes
     problems = check_questions(questions)
     if problems:
         raise QuestionError(problems)
@@ -81,7 +81,7 @@ def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kind
 def bank(facts: FactSet, seed: int, questions: Sequence) -> "QuestionBank":
     from .questions import QuestionBank
 
-    return QuestionBank(topic=facts.topic.id, title=facts.topic.title, input_sha256=facts.digest, seed=seed,
+    return QuestionBank(topic=facts.topic.id, title=facts.topic.title, input_sha256=facts.digest,
                         questions=tuple(questions))
 
 

@@ -52,6 +52,10 @@ class Question(Model):
     explanation: str
     citations: tuple[QuestionCitation, ...] = Field(min_length=1)
     facts: tuple[str, ...] = Field(min_length=1)
+    proofs: tuple[str, ...] = Field(default=(), exclude=True,
+                                    description="Not exported. Other facts the question's options, wording or "
+                                    "existence rest on (distractor proofs, competing facts); with `facts`, every "
+                                    "fact whose change can change this question.")
     tags: tuple[str, ...] = ()
     as_of: str = Field(description="The date the facts it rests on are known to hold (YYYY, YYYY-MM or YYYY-MM-DD).")
 
@@ -63,5 +67,4 @@ class QuestionBank(Model):
     topic: str
     title: str
     input_sha256: str = Field(description="SHA-256 of the fact file the questions were made from.")
-    seed: int
     questions: tuple[Question, ...]

@@ -166,7 +166,8 @@ def make_versions(selected: Sequence[Question], versions: int, seed: int, title:
             items = []
             for question in chosen:
                 number += 1
-                items.append(_item(question, number, rng, balancer))
+                # each question's own shuffles: its id, the version and the seed, nothing else
+                items.append(_item(question, number, random.Random(f"{seed}:{letter}:{question.id}"), balancer))
             sections.append(Section(kind, SECTION_TITLES[kind], INSTRUCTIONS[kind], tuple(items)))
         result.append(Version(letter, title, tuple(sections), sources))
     return result

@@ -1,12 +1,13 @@
 """Question generators: one module per family, registered here.
 
-A generator is ``generate(ctx) -> list[Question]``: pure, deterministic for the
-context's seeded random generator, and it never formats for an output or writes.
+A generator is ``generate(ctx) -> list[Question]``: pure and deterministic (each
+question's randomness is seeded by its own id), and it never formats for an output
+or writes. The bank is sorted by family order, then id, so neither generation order
+nor any build seed changes it.
 """
 
 from __future__ import annotations
 
-import random
 from typing import Callable, Iterable
 
 from ..facts import FactSet
@@ -24,16 +25,16 @@ REGISTRY: dict[str, Callable[..., list[Question]]] = {
 FAMILIES: tuple[str, ...] = tuple(REGISTRY)
 
 
-def generate(facts: FactSet, seed: int, families: Iterable[str] | None = None) -> list[Question]:
-    """Every question the fact set supports, in a seeded order."""
+def generate(facts: FactSet, families: Iterable[str] | None = None) -> list[Question]:
+    """Every question the fact set supports, by family order, then id."""
     from .common import Context
 
-    rng = random.Random(seed)
-    ctx = Context(facts, rng)
+    ctx = Context(facts)
     chosen = set(families) if families else set(FAMILIES)
     questions: list[Question] = []
     for family, generator in REGISTRY.items():
         if family in chosen:
             questions.extend(generator(ctx))
-    rng.shuffle(questions)
+    order = {family: index for index, family in enumerate(FAMILIES)}
+    questions.sort(key=lambda q: (order.get(q.family, len(order)), q.family, q.id))
     return questions

@@ -8,8 +8,9 @@ from typing import Callable
 
 from ..dates import MONTHS, PartialDate
 from ..facts import Fact, RelationKind
+from ..ids import question_id
 from ..questions import Option, Pair, Question
-from .common import FALSE, TRUE, Context, pick, sentences, with_details
+from .common import FALSE, TRUE, Context, pick, question_random, sentences, with_details
 
 MATCH_SIZE = 5
 
@@ -41,10 +42,10 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     for relation, (kind, facts) in _relation_facts(ctx, family).items():
         t = kind.templates
-        true_statements = 0
         false_statements: list[Question] = []
         # One "which of these ..." question per object (the same prompt twice would be a duplicate):
         # the fact with the most provable distractors asks it, ties going to the smaller fact id.
+        # Every fact naming the object competes, so each is among the question's proofs.
         per_object: dict[tuple[str, str], tuple[int, str, Callable[[], Question]]] = {}
 
         def offer(key: tuple[str, str], fact: Fact, distractors: int, build: Callable[[], Question]) -> None:
@@ -65,15 +66,16 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                 if "ask_not_subject" in t:
                     same_kind = [c for c in ctx.subjects_of.get((relation, obj), ())
                                  if ctx.facts.entities[c].kind == ctx.facts.entities[subject].kind]
+                    options = _plausible_first(ctx, relation, same_kind)
                     wrong = [(ctx.name(c), ctx.render(t.get("statement", ""), {**values, "subject": ctx.phrase(c)}) or "")
-                             for c in _plausible_first(ctx, relation, same_kind)]
+                             for c in options]
                     wrong = pick(wrong, ctx.name(subject))
                     prompt = ctx.render(t["ask_not_subject"], values, attribution)
                     if wrong and prompt:
                         offer(("ask_not_subject", obj), fact, len(wrong), partial(
                             ctx.multiple_choice, family=family, template="ask_not_subject", prompt=prompt,
                             answer=(ctx.name(subject), negated_text), wrong=wrong, explanation=negated_text,
-                            facts=[fact]))
+                            facts=[fact], proofs=ctx.about(relation, obj, *options)))
                 prompt = ctx.render(t.get("statement", ""), values, attribution)
                 if prompt:
                     false_statements.append(ctx.question(
@@ -93,28 +95,33 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
 
             # Which of these X'd O?
             if "ask_subject" in t:
-                wrong = pick(((ctx.name(c), ctx.proves_not(relation, c, obj) or "")
-                              for c in ctx.wrong_subjects(relation, obj, ctx.facts.entities[subject].kind)
-                              if c != subject), ctx.name(subject))
+                candidates = [c for c in ctx.wrong_subjects(relation, obj, ctx.facts.entities[subject].kind)
+                              if c != subject]
+                wrong = pick(((ctx.name(c), ctx.proves_not(relation, c, obj) or "") for c in candidates),
+                             ctx.name(subject))
                 prompt = ctx.render(t["ask_subject"], values, attribution)
                 if wrong and prompt:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
                         ctx.multiple_choice, family=family, template="ask_subject", prompt=prompt,
-                        answer=(ctx.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact]))
+                        answer=(ctx.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact],
+                        proofs=ctx.about(relation, obj, *candidates)))
             # What did S X?
             if "ask_object" in t:
-                wrong = pick(((ctx.name(c), ctx.proves_not(relation, subject, c) or "")
-                              for c in ctx.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
-                              if c != obj), ctx.name(obj))
+                candidates = [c for c in ctx.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
+                              if c != obj]
+                wrong = pick(((ctx.name(c), ctx.proves_not(relation, subject, c) or "") for c in candidates),
+                             ctx.name(obj))
                 prompt = ctx.render(t["ask_object"], values, attribution)
                 if prompt and wrong:
                     questions.append(ctx.multiple_choice(
                         family=family, template="ask_object", prompt=prompt, answer=(ctx.name(obj), support),
-                        wrong=wrong, explanation=explanation, facts=[fact]))
+                        wrong=wrong, explanation=explanation, facts=[fact],
+                        proofs=ctx.about(relation, subject, *candidates)))
                 elif prompt and len(ctx.objects_of[(relation, subject)]) == 1 and _object_unique(ctx, relation, subject):
                     questions.append(ctx.question(
                         family=family, kind="short_answer", template="ask_object", prompt=prompt,
-                        answer=ctx.name(obj), accepted=ctx.aliases(obj), explanation=explanation, facts=[fact]))
+                        answer=ctx.name(obj), accepted=ctx.aliases(obj), explanation=explanation, facts=[fact],
+                        variant="short_answer", proofs=ctx.about(relation, subject)))
             # When / where?
             for key, value, accepted in (("ask_date", fact.date, date_forms(fact.date) if fact.date else []),
                                          ("ask_place", fact.place, ctx.aliases(fact.place) if fact.place else [])):
@@ -126,15 +133,13 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
             # True or false?
             prompt = ctx.render(t.get("statement", ""), values, attribution)
             if prompt:
-                true_statements += 1
                 questions.append(ctx.question(
                     family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
                     explanation=explanation, facts=[fact], options=_true_false(TRUE, support)))
 
         questions.extend(build() for _, _, build in (per_object[k] for k in sorted(per_object)))
         questions.extend(false_statements)
-        questions.extend(_proven_false_statements(ctx, family, relation, kind, facts,
-                                                  true_statements - len(false_statements)))
+        questions.extend(_proven_false_statements(ctx, family, relation, kind, facts))
         if "match" in t:
             questions.extend(_matching(ctx, family, relation, kind, facts))
     return questions
@@ -162,27 +167,39 @@ def _object_unique(ctx: Context, relation: str, subject: str) -> bool:
     return False
 
 
-def _proven_false_statements(ctx: Context, family: str, relation: str, kind: RelationKind, facts: list[Fact],
-                             needed: int) -> list[Question]:
-    """False statements built only from pairs the fact set proves false, to balance the true ones."""
-    if needed <= 0 or "statement" not in kind.templates:
+def _proven_false_statements(ctx: Context, family: str, relation: str, kind: RelationKind,
+                             facts: list[Fact]) -> list[Question]:
+    """False statements built only from pairs the fact set proves false, to balance the true ones:
+    for each object, as many as its true statements outnumber its own false ones. Each rests on
+    the facts naming its object or its subject, and on nothing else."""
+    if "statement" not in kind.templates:
         return []
-    by_object: dict[str, Fact] = {}
-    for fact in facts:
-        if not fact.negated and ctx.usable(fact) and fact.object and fact.object not in by_object and not fact.according_to:
-            by_object[fact.object] = fact
-    candidates = []
-    for obj, anchor in sorted(by_object.items()):
+    anchors: dict[str, Fact] = {}
+    true_count: dict[str, int] = {}
+    false_count: dict[str, int] = {}
+    for fact in facts:  # the file's first fact about an object anchors its false statements
+        if fact.object is None:
+            continue
+        if fact.negated:
+            if ctx.usable(fact) or fact.according_to:
+                false_count[fact.object] = false_count.get(fact.object, 0) + 1
+        elif ctx.usable(fact) or fact.according_to:
+            true_count[fact.object] = true_count.get(fact.object, 0) + 1
+            if ctx.usable(fact) and not fact.according_to:
+                anchors.setdefault(fact.object, fact)
+    chosen = []
+    for obj, anchor in sorted(anchors.items()):
+        needed = true_count.get(obj, 0) - false_count.get(obj, 0)
+        found = 0
         for subject in ctx.wrong_subjects(relation, obj, ctx.facts.entities[anchor.subject].kind, limit=4):
+            if found >= needed:
+                break
             if (relation, subject, obj) in ctx.negated:
                 continue  # already asked from its own fact
             why = ctx.proves_not(relation, subject, obj)
             if why:
-                candidates.append((subject, obj, anchor, why))
-    if not candidates:
-        return []
-    step = max(1, len(candidates) // needed)
-    chosen = candidates[::step][:needed]
+                chosen.append((subject, obj, anchor, why))
+                found += 1
     result = []
     for subject, obj, anchor, why in chosen:
         values = {**ctx.values(anchor), "subject": ctx.phrase(subject)}
@@ -196,7 +213,7 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
         result.append(ctx.question(
             family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
             explanation=f"False: {why}", facts=support, variant=f"false:{subject}:{obj}",
-            options=_true_false(FALSE, why)))
+            options=_true_false(FALSE, why), proofs=ctx.about(relation, subject, obj)))
     return result
 
 
@@ -215,11 +232,15 @@ def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, fact
     if len(chosen) < 3 or len(objects) < 2:
         return []
     result = []
+    everything = [f.id for f in facts]  # the groups are cut from all of the relation's facts
     for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
-        ctx.rng.shuffle(group)
+        qid = question_id(family, "match", [f.id for f in group], str(number))
+        rng = question_random(qid)
+        group = sorted(group, key=lambda f: f.id)
+        rng.shuffle(group)
         pairs = [Pair(left=ctx.name(f.subject), right=ctx.name(f.object)) for f in group]
         right = sorted({p.right for p in pairs})
-        ctx.rng.shuffle(right)
+        rng.shuffle(right)
         prompt = kind.templates["match"]
         if len({p.right for p in pairs}) < len(pairs):
             prompt += " An answer may be used more than once."
@@ -231,5 +252,6 @@ def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, fact
             explanation += f" (according to {', '.join(attributions)} for some)"
         result.append(ctx.question(
             family=family, kind="matching", template="match", prompt=prompt, answer=answer, explanation=explanation,
-            facts=sorted(group, key=lambda f: f.id), variant=str(number), pairs=pairs, choices=right))
+            facts=sorted(group, key=lambda f: f.id), variant=str(number), pairs=pairs, choices=right,
+            proofs=everything, qid=qid))
     return result

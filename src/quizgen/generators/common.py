@@ -1,8 +1,10 @@
 """What every generator shares: proofs of wrongness, wording, options, citations.
 
-Generators are pure: they read the fact set and an injected ``random.Random`` and
-return questions. Randomness only orders things; which questions exist and which
-distractors they use never depends on the seed.
+Generators are pure: they read the fact set and return questions. Randomness only
+orders things (options, matching columns, ordering items), and every question draws
+it from its own ``random.Random`` seeded by its id, so a question's wording and order
+depend on nothing but its own facts and proofs: no build seed, no other question,
+no generation order.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import itertools
 import random
 import string
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, TypeVar
 
 from ..dates import PartialDate
 from ..facts import Closure, Fact, FactSet
@@ -21,6 +23,7 @@ from ..ids import question_id
 from ..questions import Option, Pair, Question, QuestionCitation
 
 MAX_DISTRACTORS = 3
+T = TypeVar("T")
 TRUE, FALSE = "True", "False"
 
 QUALIFIERS = {
@@ -76,13 +79,16 @@ def format_quantity(value: float, unit: str, qualifier: str) -> str:
     return f"{QUALIFIERS[qualifier]}{format_number(value)} {unit}".strip()
 
 
+def question_random(qid: str) -> random.Random:
+    """The random generator of one question: seeded by its id only."""
+    return random.Random(f"quizgen:{qid}")
+
+
 @dataclass
 class Context:
-    """A fact set prepared for generation: indexes, proofs, and the seeded generator."""
+    """A fact set prepared for generation: indexes, proofs, wording and builders."""
 
     facts: FactSet
-    rng: random.Random
-    _positions: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.positive: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
@@ -97,6 +103,8 @@ class Context:
         self.complete_for_object: dict[tuple[str, str], list[Closure]] = defaultdict(list)
         self.complete_for_subject: dict[tuple[str, str], list[Closure]] = defaultdict(list)
         self.functional: dict[str, list[Closure]] = defaultdict(list)
+        # (relation, entity) -> ids of the relation's facts that name the entity, whatever their polarity
+        self.mentions: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.by_kind: dict[str, list[str]] = defaultdict(list)
         for entity in self.facts.file.entities:
             self.by_kind[entity.kind].append(entity.id)
@@ -106,6 +114,9 @@ class Context:
                 continue
             key = (fact.relation, fact.subject, fact.object)
             self.involved[fact.relation].update((fact.subject, fact.object))
+            self.mentions[(fact.relation, fact.subject)].append(fact.id)
+            if fact.object != fact.subject:
+                self.mentions[(fact.relation, fact.object)].append(fact.id)
             if fact.negated:
                 if not fact.disputed:
                     self.negated[key] = fact
@@ -270,19 +281,22 @@ class Context:
             cache[fact.id] = self.facts.as_of(fact)
         return cache[fact.id]
 
-    # -- options -----------------------------------------------------------------
-    def position(self, count: int) -> int:
-        """Where the right answer goes: each position used equally often, in a seeded order."""
-        queue = self._positions.setdefault(count, [])
-        if not queue:
-            queue.extend(self.rng.sample(range(count), count))
-        return queue.pop()
+    def about(self, relation: str, *entities: str) -> set[str]:
+        """Ids of the relation's facts that name any of ``entities``: what a question about them rests on."""
+        found: set[str] = set()
+        for entity in entities:
+            found.update(self.mentions.get((relation, entity), ()))
+        return found
 
-    def options(self, answer: tuple[str, str], distractors: Sequence[tuple[str, str]]) -> tuple[Option, ...]:
+    # -- options -----------------------------------------------------------------
+    @staticmethod
+    def options(qid: str, answer: tuple[str, str], distractors: Sequence[tuple[str, str]]) -> tuple[Option, ...]:
+        """The options in the order the question's own random generator gives them."""
+        rng = question_random(qid)
         wrong = [Option(text=t, correct=False, why=w) for t, w in distractors]
-        self.rng.shuffle(wrong)
+        rng.shuffle(wrong)
         right = Option(text=answer[0], correct=True, why=answer[1])
-        wrong.insert(self.position(len(wrong) + 1), right)
+        wrong.insert(rng.randrange(len(wrong) + 1), right)
         return tuple(wrong)
 
     def tags(self, family: str, kind: str) -> tuple[str, ...]:
@@ -293,24 +307,26 @@ class Context:
     def question(self, *, family: str, kind: str, template: str, prompt: str, answer: str, explanation: str,
                  facts: Sequence[Fact], variant: str = "", options: tuple[Option, ...] = (),
                  accepted: Sequence[str] = (), pairs: Sequence[Pair] = (), items: Sequence[str] = (),
-                 choices: Sequence[str] | None = None) -> Question:
+                 choices: Sequence[str] | None = None, proofs: Iterable[str] = (), qid: str | None = None) -> Question:
         as_of = max((self.as_of(f) for f in facts), key=PartialDate.sort_key)
+        own = {f.id for f in facts}
         return Question(
-            id=question_id(family, template, [f.id for f in facts], variant),
+            id=qid or question_id(family, template, [f.id for f in facts], variant),
             family=family, kind=kind, template=template, prompt=prompt, answer=answer,
             choices=tuple(choices) if choices is not None else tuple(o.text for o in options),
             options=options, accepted=tuple(dict.fromkeys(accepted)), pairs=tuple(pairs), items=tuple(items),
             explanation=explanation, citations=self.citations(facts), facts=tuple(f.id for f in facts),
-            tags=self.tags(family, kind), as_of=as_of.iso(),
+            proofs=tuple(sorted(set(proofs) - own)), tags=self.tags(family, kind), as_of=as_of.iso(),
         )
 
     def multiple_choice(self, *, family: str, template: str, prompt: str, answer: tuple[str, str],
                         wrong: Sequence[tuple[str, str]], explanation: str, facts: Sequence[Fact],
-                        variant: str = "") -> Question:
+                        variant: str = "", proofs: Iterable[str] = ()) -> Question:
         """A multiple-choice question; ``answer`` and each of ``wrong`` are (text, why)."""
+        qid = question_id(family, template, [f.id for f in facts], variant)
         return self.question(family=family, kind="multiple_choice", template=template, prompt=prompt,
                              answer=answer[0], explanation=explanation, facts=facts, variant=variant,
-                             options=self.options(answer, wrong))
+                             options=self.options(qid, answer, wrong), proofs=proofs, qid=qid)
 
     def aliases(self, entity_id: str) -> list[str]:
         entity = self.facts.entities[entity_id]
@@ -322,13 +338,18 @@ class Context:
 
 def pick(candidates: Iterable[tuple[str, str]], answer: str, limit: int = MAX_DISTRACTORS) -> list[tuple[str, str]]:
     """Up to ``limit`` distractors, unique by text and never equal to the answer, in the given order."""
-    chosen: list[tuple[str, str]] = []
+    return [(text, why) for text, why, _ in pick_with(((t, w, None) for t, w in candidates), answer, limit)]
+
+
+def pick_with(candidates: Iterable[tuple[str, str, T]], answer: str, limit: int = MAX_DISTRACTORS) -> list[tuple[str, str, T]]:
+    """``pick`` for (text, why, origin) triples, keeping where each chosen distractor came from."""
+    chosen: list[tuple[str, str, T]] = []
     seen = {answer.casefold()}
-    for text, why in candidates:
+    for text, why, origin in candidates:
         if text.casefold() in seen:
             continue
         seen.add(text.casefold())
-        chosen.append((text, why))
+        chosen.append((text, why, origin))
         if len(chosen) == limit:
             break
     return chosen

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 
 from ..dates import PartialDate, shift_days, shift_months
 from ..facts import Fact
+from ..ids import question_id
 from ..questions import Question
 from .binary import _true_false, date_forms
-from .common import FALSE, TRUE, Context, pick, sentences, when
+from .common import FALSE, TRUE, Context, pick, pick_with, question_random, sentences, when
 
 FAMILY = "dates"
 ORDER_SIZE = 4
@@ -57,11 +57,17 @@ def generate(ctx: Context) -> list[Question]:
     by_precision: dict[str, list[PartialDate]] = {}
     for date in sorted({f.date for f in events if f.date}, key=PartialDate.sort_key):
         by_precision.setdefault(date.precision, []).append(date)
+    on_date: dict[PartialDate, list[str]] = {}
     by_relation: dict[str, list[Fact]] = {}
-    overlap: Counter = Counter()  # how many events of a relation fall in each year / month / day
     for f in sorted(events, key=lambda f: (_days(f.date), f.id)):
         by_relation.setdefault(f.relation, []).append(f)
-        overlap.update(_overlap_keys(f.relation, f.date))
+        on_date.setdefault(f.date, []).append(f.id)
+    # One "which of these took place on T" per prompt: the smallest fact id asks it, all compete.
+    event_prompts: dict[str, list[Fact]] = {}
+    for f in sorted(events, key=lambda f: f.id):
+        t = ctx.facts.kind_of(f).templates
+        if "ask_event" in t and (prompt := ctx.render(t["ask_event"], ctx.values(f), f.according_to)):
+            event_prompts.setdefault(prompt, []).append(f)
     relation_days = {rel: [_days(f.date) for f in fs] for rel, fs in by_relation.items()}
     precision_days = {p: [_days(d) for d in dates] for p, dates in by_precision.items()}
 
@@ -78,24 +84,29 @@ def generate(ctx: Context) -> list[Question]:
                             _days(fact.date), lambda d: d != fact.date, 4)
             candidates = same[:2] + nearby(fact.date) + same[2:]
             wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
+            timeline = [fid for d in same for fid in on_date[d]]
             if len(wrong) >= 2:
                 questions.append(ctx.multiple_choice(
                     family=FAMILY, template="ask_date", prompt=prompt, answer=(fact.date.human(), explanation),
-                    wrong=wrong, explanation=explanation, facts=[fact]))
+                    wrong=wrong, explanation=explanation, facts=[fact], proofs=timeline))
             else:
                 questions.append(ctx.question(
                     family=FAMILY, kind="short_answer", template="ask_date", prompt=prompt,
-                    answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact]))
+                    answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact],
+                    variant="short_answer", proofs=timeline))
         # What happened on T?  Events of the same kind whose dates cannot be T.
         if "ask_event" in t and (prompt := ctx.render(t["ask_event"], values, fact.according_to)):
-            if not _shares_date(overlap, fact.relation, fact.date):
+            rivals = event_prompts[prompt]
+            if rivals[0] is fact:
+                # Only events whose dates cannot be T are options, so one option is right.
                 others = _nearest(by_relation[fact.relation], relation_days[fact.relation], _days(fact.date),
                                   lambda f: disjoint(f.date, fact.date), 6)
-                wrong = pick(((label(f), sentence(f)) for f in others), label(fact))
+                wrong = pick_with(((label(f), sentence(f), f.id) for f in others), label(fact))
                 if wrong:
                     questions.append(ctx.multiple_choice(
                         family=FAMILY, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
-                        wrong=wrong, explanation=explanation, facts=[fact]))
+                        wrong=[(text, why) for text, why, _ in wrong], explanation=explanation, facts=[fact],
+                        proofs=[f.id for f in rivals] + [f.id for f in others]))
         # True or false, with a proven-wrong date for the false one.
         if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.question(
@@ -116,58 +127,36 @@ def generate(ctx: Context) -> list[Question]:
         if not ordered or disjoint(fact.date, ordered[-1].date):
             ordered.append(fact)
     groups = len(ordered) // ORDER_SIZE
+    timeline = [f.id for f in events]  # the groups are cut from the whole timeline
     for number in range(groups):
         group = ordered[number::groups][:ORDER_SIZE]
         items = [label(f) for f in group]
         if len(set(items)) < len(items):
             continue
+        qid = question_id(FAMILY, "order", [f.id for f in group], str(number))
+        rng = question_random(qid)
         shown = list(items)
         while shown == items:
-            ctx.rng.shuffle(shown)
+            rng.shuffle(shown)
         instruction = ctx.facts.kind_of(group[0]).templates.get("order", "Put these events in order, earliest first.")
         explanation = sentences(f"{label(f)}: {f.date.human()}" for f in group)
         questions.append(ctx.question(
             family=FAMILY, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
             explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
-            choices=shown))
+            choices=shown, proofs=timeline, qid=qid))
         first_prompt = ctx.facts.kind_of(group[0]).templates.get("first")
         if first_prompt:
             wrong = [(label(f), f"{label(f)}: {f.date.human()}, later than {group[0].date.human()}.") for f in group[1:]]
             questions.append(ctx.multiple_choice(
                 family=FAMILY, template="first", prompt=either(first_prompt, sorted(items)),
                 answer=(items[0], f"{items[0]}: {group[0].date.human()}"), wrong=wrong, explanation=explanation,
-                facts=sorted(group, key=lambda f: f.id), variant=str(number)))
+                facts=sorted(group, key=lambda f: f.id), variant=str(number), proofs=timeline))
     return questions
 
 
 def either(question: str, items: list[str]) -> str:
     """'Which of these happened first?' -> 'Which of these happened first: A, B, C or D?'"""
     return f"{question.rstrip('?')}: {', '.join(items[:-1])} or {items[-1]}?"
-
-
-def _overlap_keys(relation: str, date: PartialDate) -> list[tuple]:
-    keys = [(relation, "any-in-year", date.year)]
-    if date.precision == "year":
-        keys.append((relation, "year-only", date.year))
-    if date.month is not None:
-        keys.append((relation, "any-in-month", date.year, date.month))
-        if date.day is None:
-            keys.append((relation, "month-only", date.year, date.month))
-        else:
-            keys.append((relation, "day", date.year, date.month, date.day))
-    return keys
-
-
-def _shares_date(overlap: Counter, relation: str, date: PartialDate) -> bool:
-    """True when another event of the relation may fall on the same day as ``date``."""
-    if date.precision == "year":
-        count = overlap[(relation, "any-in-year", date.year)]
-    elif date.precision == "month":
-        count = overlap[(relation, "year-only", date.year)] + overlap[(relation, "any-in-month", date.year, date.month)]
-    else:
-        count = (overlap[(relation, "year-only", date.year)] + overlap[(relation, "month-only", date.year, date.month)]
-                 + overlap[(relation, "day", date.year, date.month, date.day)])
-    return count > 1  # the event itself is counted once
 
 
 def _nearest(items: list, keys: list[int], target: int, keep, limit: int) -> list:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ids import digest
 from ..questions import Question
 from .common import Context, format_number, format_quantity, pick
 
@@ -24,7 +25,7 @@ def generate(ctx: Context) -> list[Question]:
     facts = sorted((f for f in ctx.facts.file.facts
                     if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "quantity"
                     and ctx.usable(f) and f.quantity is not None), key=lambda f: f.id)
-    for index, fact in enumerate(facts):
+    for fact in facts:
         q = fact.quantity
         assert q is not None
         t = ctx.facts.kind_of(fact).templates
@@ -39,14 +40,15 @@ def generate(ctx: Context) -> list[Question]:
         whole = float(q.value).is_integer()
         values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))]
         wrong = pick(((format_quantity(v, q.unit, q.qualifier), why) for v in values), answer)
-        if index % 2 == 0 and len(wrong) >= 2:
+        # The kind is the fact's own: chosen by its id, and part of the question's id.
+        if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
             questions.append(ctx.multiple_choice(
                 family=FAMILY, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
-                explanation=explanation, facts=[fact]))
+                explanation=explanation, facts=[fact], variant="multiple_choice"))
         else:
             number = format_number(q.value)
             accepted = [answer, number, f"{number} {q.unit}", number.replace(",", "")]
             questions.append(ctx.question(
                 family=FAMILY, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
-                explanation=explanation, facts=[fact]))
+                explanation=explanation, facts=[fact], variant="short_answer"))
     return questions

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..facts import Fact
+from ..ids import question_id
 from ..questions import Pair, Question
 from .binary import MATCH_SIZE, _true_false, binary_questions, even_groups
-from .common import FALSE, TRUE, Context, pick, sentences
+from .common import FALSE, TRUE, Context, pick_with, question_random, sentences
 
 FAMILY = "roles"
 
@@ -27,8 +28,12 @@ def generate(ctx: Context) -> list[Question]:
     by_kind_id = {month: sorted(fs, key=lambda f: (ctx.facts.entities[f.subject].kind, f.id))
                   for month, fs in by_month.items()}
     held: dict[tuple, set[str]] = defaultdict(set)  # (month, person) -> folded posts
+    own: dict[tuple, list[str]] = defaultdict(list)  # (month, person) -> fact ids
+    same_post: dict[tuple, list[str]] = defaultdict(list)  # (month, folded post) -> fact ids
     for f in role_facts:
         held[(month_of[f.id], f.subject)].add(folded[f.id])
+        own[(month_of[f.id], f.subject)].append(f.id)
+        same_post[(month_of[f.id], folded[f.id])].append(f.id)
 
     def post(fact: Fact) -> str:
         return posts[fact.id]
@@ -37,6 +42,7 @@ def generate(ctx: Context) -> list[Question]:
         t = ctx.facts.kind_of(fact).templates
         return ctx.render(t.get("statement", "In {as_of}, {subject} was {role_of}."), ctx.values(fact)) or ""
 
+    by_month_ids = {month: [f.id for f in fs] for month, fs in by_month.items()}
     for fact in role_facts:
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
@@ -46,27 +52,30 @@ def generate(ctx: Context) -> list[Question]:
         explanation = sentence(fact)
         # Which post did P hold?  Another's post is proven not P's: a post has one holder at a time.
         if "ask_role" in t and (prompt := ctx.render(t["ask_role"], values, fact.according_to)):
-            wrong = pick(((capital(post(f)), f"{sentence(f)} A post has one holder at a time.")
-                          for f in by_id[month] if f.subject != fact.subject and folded[f.id] not in own_posts),
-                         capital(post(fact)))
-            if wrong:
+            chosen = pick_with(((capital(post(f)), f"{sentence(f)} A post has one holder at a time.", f.id)
+                                for f in by_id[month] if f.subject != fact.subject and folded[f.id] not in own_posts),
+                               capital(post(fact)))
+            if chosen:
                 questions.append(ctx.multiple_choice(
                     family=FAMILY, template="ask_role", prompt=prompt, answer=(capital(post(fact)), explanation),
-                    wrong=wrong, explanation=explanation, facts=[fact]))
+                    wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
+                    proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
         # Who held post R?  Anyone else is proven not to.
         if "ask_holder" in t and (prompt := ctx.render(t["ask_holder"], values, fact.according_to)):
-            wrong = pick(((ctx.name(f.subject), f"{explanation} A post has one holder at a time.")
-                          for f in by_kind_id[month]
-                          if f.subject != fact.subject and folded[f.id] != folded[fact.id]), ctx.name(fact.subject))
-            if wrong:
+            chosen = pick_with(((ctx.name(f.subject), f"{explanation} A post has one holder at a time.", f.id)
+                                for f in by_kind_id[month]
+                                if f.subject != fact.subject and folded[f.id] != folded[fact.id]),
+                               ctx.name(fact.subject))
+            if chosen:
                 questions.append(ctx.multiple_choice(
                     family=FAMILY, template="ask_holder", prompt=prompt, answer=(ctx.name(fact.subject), explanation),
-                    wrong=wrong, explanation=explanation, facts=[fact]))
+                    wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
+                    proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
             else:
                 questions.append(ctx.question(
                     family=FAMILY, kind="short_answer", template="ask_holder", prompt=prompt,
                     answer=ctx.name(fact.subject), accepted=ctx.aliases(fact.subject), explanation=explanation,
-                    facts=[fact]))
+                    facts=[fact], variant="short_answer", proofs=by_month_ids[month]))
         # True or false: the fact itself, and the same post given to a peer (proven false).
         if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.question(
@@ -84,7 +93,10 @@ def generate(ctx: Context) -> list[Question]:
                     questions.append(ctx.question(
                         family=FAMILY, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
                         explanation=f"False: {why}", facts=[fact, other], variant=f"false:{other.subject}",
-                        options=_true_false(FALSE, why)))
+                        options=_true_false(FALSE, why),
+                        proofs=[f.id for f in ordered if f.subject == other.subject
+                                or folded[fact.id] in held[(month, f.subject)]]
+                        + _between(ordered, fact, other)))
 
     # Match people to posts, month by month.
     for month, facts in sorted(by_month.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
@@ -97,19 +109,30 @@ def generate(ctx: Context) -> list[Question]:
         if len(chosen) < 3:
             continue
         for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
-            ctx.rng.shuffle(group)
+            month_text = ctx.month(group[0])
+            qid = question_id(FAMILY, "match", [f.id for f in group], f"{month_text}:{number}")
+            rng = question_random(qid)
+            group = sorted(group, key=lambda f: f.id)
+            rng.shuffle(group)
             pairs = [Pair(left=ctx.name(f.subject), right=capital(post(f))) for f in group]
             right = sorted({p.right for p in pairs})
-            ctx.rng.shuffle(right)
+            rng.shuffle(right)
             kind = ctx.facts.kind_of(group[0])
-            month_text = ctx.month(group[0])
             questions.append(ctx.question(
                 family=FAMILY, kind="matching", template="match",
                 prompt=f"{kind.templates['match']} ({month_text})", answer="; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left)),
                 explanation=sentences(sentence(f) for f in sorted(group, key=lambda f: ctx.name(f.subject))), facts=sorted(group, key=lambda f: f.id),
-                variant=f"{month_text}:{number}", pairs=pairs, choices=right))
+                variant=f"{month_text}:{number}", pairs=pairs, choices=right, proofs=by_month_ids[month], qid=qid))
     return questions
 
 
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _between(ordered: list[Fact], fact: Fact, other: Fact) -> list[str]:
+    """Ids of the facts after ``fact`` and before ``other`` in the month's id order, going round:
+    each was passed over as the peer of a false statement, so each decides it."""
+    ids = [f.id for f in ordered]
+    start, end = ids.index(fact.id), ids.index(other.id)
+    return ids[start + 1:end] if start < end else ids[start + 1:] + ids[:end]
