@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 from .errors import Location, Problem
 from .facts import Fact, FactSet
 from .questions import Question
+from . import generation_rules
 
 PLACEHOLDERS = frozenset(
     {"subject", "object", "date", "when", "place", "role_of", "as_of", "according_to", "measure", "unit"}
@@ -241,6 +242,7 @@ def check(facts: FactSet, known_families: Iterable[str] = ()) -> list[Problem]:
     for index, source in enumerate(file.sources):
         if source.id not in cited_sources:
             warn(("sources", index, "id"), f"source '{source.id}' is never cited", "cite it or remove it", "unused-source")
+    problems.extend(generation_rules.run(facts, problems))
     return problems
 
 

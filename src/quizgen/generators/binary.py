@@ -105,8 +105,8 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                         ctx.multiple_choice, family=family, template="ask_subject", prompt=prompt,
                         answer=(ctx.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact],
                         proofs=ctx.about(relation, obj, *candidates)))
-            # What did S X?
-            if "ask_object" in t:
+            # What did S X?  Not asked when S is said to have several: the question would have two answers.
+            if "ask_object" in t and _single_object(ctx, relation, subject):
                 candidates = [c for c in ctx.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
                               if c != obj]
                 wrong = pick(((ctx.name(c), ctx.proves_not(relation, subject, c) or "") for c in candidates),
@@ -154,6 +154,14 @@ def even_groups(items: list, size: int) -> list[list]:
 def _true_false(answer: str, why: str) -> tuple[Option, Option]:
     """True/false options in fixed order: True first, as on every printed test."""
     return (Option(text=TRUE, correct=answer == TRUE, why=why), Option(text=FALSE, correct=answer == FALSE, why=why))
+
+
+def _single_object(ctx: Context, relation: str, subject: str) -> bool:
+    """True when no two positive facts of the relation, disputed or attributed ones included,
+    give the subject different objects."""
+    objects = {ctx.facts.facts[fid].object for fid in ctx.mentions.get((relation, subject), ())
+               if ctx.facts.facts[fid].subject == subject and not ctx.facts.facts[fid].negated}
+    return len(objects) <= 1
 
 
 def _object_unique(ctx: Context, relation: str, subject: str) -> bool:

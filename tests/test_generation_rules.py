@@ -1,0 +1,158 @@
+"""Every file that `check` accepts builds: random valid fact files of every relation shape either
+fail `check` with located problems, or generate questions that pass the post-generation check."""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import ROOT
+from quizgen import pipeline
+from quizgen.checks import check_questions
+from quizgen.errors import FactFileError
+from quizgen.generators import generate
+
+NAMES = ["Alba", "Bruno", "Cleo", "Dara", "Ezra", "Faye", "Gus"]
+POSTS = ["President", "Prime Minister", "Foreign Minister", "Envoy"]
+DATES = ["2020", "2020-01", "2020-01-13", "2020-01-14", "2020-02", "2019-12-31", "2021"]
+
+
+@st.composite
+def fact_files(draw):
+    people = [f"p{i}" for i in range(draw(st.integers(2, 6)))]
+    docs = [f"d{i}" for i in range(draw(st.integers(1, 3)))]
+    sides = [f"s{i}" for i in range(draw(st.integers(1, 3)))]
+    events = [f"e{i}" for i in range(draw(st.integers(1, 5)))]
+    countries = ["c0", "c1"]
+    # (two entities with one name are a check of their own; names here are distinct)
+    entities = ([{"id": p, "name": NAMES[i], "kind": "person"}
+                 for i, p in enumerate(people)]
+                + [{"id": d, "name": f"Accord {d.upper()}", "kind": "document"} for d in docs]
+                + [{"id": s, "name": f"Side {s.upper()}", "kind": "faction"} for s in sides]
+                + [{"id": e, "name": f"Event {e.upper()}", "kind": "event"} for e in events]
+                + [{"id": c, "name": f"Land {c.upper()}", "kind": "country"} for c in countries]
+                + [{"id": "town", "name": "Town", "kind": "place"}])
+    cite = [{"source": "src", "quote": "q"}]
+    facts: list[dict] = []
+    seen_binary: set = set()
+
+    def fid() -> str:
+        return f"f{len(facts)}"
+
+    extras = st.fixed_dictionaries({}, optional={
+        "according_to": st.sampled_from(["the UN", "teleSUR"]),
+        "disputed": st.just("sources disagree"),
+    })
+    for relation, objects in (("signed", docs), ("backs", sides), ("mediated", events)):
+        for subject in people:
+            for obj in draw(st.lists(st.sampled_from(objects), max_size=len(objects), unique=True)):
+                if (relation, subject, obj) in seen_binary:
+                    continue
+                seen_binary.add((relation, subject, obj))
+                fact = {"id": fid(), "relation": relation, "subject": subject, "object": obj,
+                        "negated": draw(st.booleans()), "citations": cite, **draw(extras)}
+                if relation == "signed" and draw(st.booleans()):
+                    fact["date"] = draw(st.sampled_from(DATES))
+                    fact["place"] = "town"
+                facts.append(fact)
+    for subject in draw(st.lists(st.sampled_from(people), max_size=4, unique=True)):
+        facts.append({"id": fid(), "relation": "holds_role", "subject": subject, "role": draw(st.sampled_from(POSTS)),
+                      "of": draw(st.sampled_from(countries)), "as_of": draw(st.sampled_from(["2020-01", "2020-02"])),
+                      "citations": cite, **draw(extras)})
+    for event in events:
+        facts.append({"id": fid(), "relation": "occurred", "subject": event, "date": draw(st.sampled_from(DATES)),
+                      "citations": cite, **draw(extras)})
+    for index in range(draw(st.integers(0, 3))):
+        facts.append({"id": fid(), "relation": "figure", "subject": draw(st.sampled_from(events)),
+                      "quantity": {"value": draw(st.integers(1, 5000)), "unit": "people",
+                                   "qualifier": draw(st.sampled_from(["exactly", "about", "more_than"])),
+                                   "measure": draw(st.sampled_from(["people counted", "people moved"]))},
+                      "citations": cite, **draw(extras)})
+    closures = []
+    for relation in ("signed", "backs", "mediated"):
+        shape = draw(st.sampled_from(["none", "complete-object", "complete-subject", "functional"]))
+        if shape == "complete-object":
+            closures.append({"relation": relation, "kind": "complete",
+                             "object": draw(st.sampled_from({"signed": docs, "backs": sides, "mediated": events}[relation])),
+                             "reason": "all are listed"})
+        elif shape == "complete-subject":
+            closures.append({"relation": relation, "kind": "complete", "subject": draw(st.sampled_from(people)),
+                             "reason": "all are listed"})
+        elif shape == "functional":
+            closures.append({"relation": relation, "kind": "functional", "reason": "one each"})
+    if not facts:
+        facts.append({"id": "f0", "relation": "occurred", "subject": events[0], "date": "2020", "citations": cite})
+    return {"format": 1, "topic": {"id": "random", "title": "Random"},
+            "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+            "entities": entities, "facts": facts, "closures": closures}
+
+
+def builds_or_is_refused(tmp_path, document) -> list:
+    path = tmp_path / "random.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    try:
+        facts = pipeline.check_facts(path).facts
+    except FactFileError as error:
+        assert all(p.location.line for p in error.problems), error.problems  # located
+        return []
+    questions = generate(facts)
+    assert check_questions(questions) == []
+    return questions
+
+
+@settings(max_examples=int(os.environ.get("QUIZGEN_FUZZ_EXAMPLES", "100")) + 100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+          derandomize=os.environ.get("CI") == "true")
+@given(fact_files())
+def test_every_file_check_accepts_builds(tmp_path, document):
+    builds_or_is_refused(tmp_path, document)
+
+
+def test_a_subject_with_two_objects_under_a_complete_closure_builds(tmp_path):
+    """A signatory of two documents, with a closure saying all its documents are listed."""
+    cite = [{"source": "src", "quote": "q"}]
+    document = {
+        "format": 1, "topic": {"id": "two", "title": "Two"},
+        "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+        "entities": [{"id": "k", "name": "Kuchma", "kind": "person"}, {"id": "m", "name": "Merkel", "kind": "person"},
+                     {"id": "d1", "name": "Protocol", "kind": "document"},
+                     {"id": "d2", "name": "Memorandum", "kind": "document"},
+                     {"id": "d3", "name": "Package", "kind": "document"}],
+        "facts": [{"id": "k1", "relation": "signed", "subject": "k", "object": "d1", "citations": cite},
+                  {"id": "k2", "relation": "signed", "subject": "k", "object": "d2", "citations": cite},
+                  {"id": "m3", "relation": "signed", "subject": "m", "object": "d3", "citations": cite}],
+        "closures": [{"relation": "signed", "kind": "complete", "subject": "k", "reason": "all of them"}],
+    }
+    questions = builds_or_is_refused(tmp_path, document)
+    assert questions
+    asked = [q for q in questions if q.template == "ask_object" and q.facts[0] in ("k1", "k2")]
+    assert asked == []  # "Which document did Kuchma sign?" has two right answers: not asked
+
+
+def test_two_figures_that_read_the_same_are_a_located_problem(tmp_path):
+    cite = [{"source": "src", "quote": "q"}]
+    document = {
+        "format": 1, "topic": {"id": "fig", "title": "Fig"},
+        "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+        "entities": [{"id": "e1", "name": "Flood", "kind": "event"}, {"id": "e2", "name": "Fire", "kind": "event"}],
+        "facts": [{"id": "a", "relation": "figure", "subject": "e1", "citations": cite,
+                   "quantity": {"value": 10, "unit": "people", "measure": "people moved"}},
+                  {"id": "b", "relation": "figure", "subject": "e2", "citations": cite,
+                   "quantity": {"value": 20, "unit": "people", "measure": "people moved"}}],
+    }
+    path = tmp_path / "fig.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    try:
+        pipeline.check_facts(path)
+    except FactFileError as error:
+        [problem] = error.problems
+    else:
+        raise AssertionError("check accepted two figure facts that ask the same question")
+    assert problem.code == "same-question" and problem.location.line
+    assert "'a'" in problem.message and "'b'" in problem.message and "hint" in str(problem)
+    # attributed to different sources, they are two questions
+    document["facts"][1]["according_to"] = "the UN"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    assert len(builds_or_is_refused(tmp_path, document)) == 2
