@@ -156,3 +156,28 @@ def test_two_figures_that_read_the_same_are_a_located_problem(tmp_path):
     document["facts"][1]["according_to"] = "the UN"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     assert len(builds_or_is_refused(tmp_path, document)) == 2
+
+
+def test_a_family_of_the_files_own_needs_a_title(tmp_path):
+    cite = [{"source": "src", "quote": "q"}]
+    document = {
+        "format": 1, "topic": {"id": "fam", "title": "Fam"},
+        "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+        "families": {"crews": {"order": 3}},
+        "relations": {"flew_on": {"family": "crews", "shape": "binary", "label": "flew on",
+                                  "templates": {"statement": "{subject} flew on {object}."}}},
+        "entities": [{"id": "a", "name": "Ann", "kind": "person"}, {"id": "m", "name": "M1", "kind": "event"}],
+        "facts": [{"id": "f", "relation": "flew_on", "subject": "a", "object": "m", "citations": cite}],
+    }
+    path = tmp_path / "fam.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    try:
+        pipeline.check_facts(path)
+    except FactFileError as error:
+        [problem] = error.problems
+    else:
+        raise AssertionError("a family without a title was accepted")
+    assert problem.code == "family-title"
+    assert path.read_text(encoding="utf-8").splitlines()[problem.location.line - 1].strip() == "crews:"
+    document["families"]["crews"]["title"] = "Crews"
+    assert [q.family for q in builds_or_is_refused(tmp_path, document)] == ["crews"]

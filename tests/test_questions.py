@@ -23,8 +23,54 @@ def shipped():
     return facts, pipeline.make_questions(facts, seed=1)
 
 
-def test_registry_and_families_agree():
-    assert tuple(REGISTRY) == FAMILIES == ("signing", "backing", "dates", "roles", "figures")
+def test_generators_are_registered_by_shape_and_families_are_data():
+    from quizgen.facts import Shape
+
+    assert tuple(REGISTRY) == Shape.__args__  # every shape has a generator
+    assert FAMILIES == ("signing", "backing", "dates", "roles", "figures")  # from data/families.yaml, in order
+
+
+def test_a_family_of_the_files_own_and_any_shape_in_any_family(tmp_path):
+    """A family is data: a file declares it with a title and an order; a binary relation in it,
+    or in family 'dates', yields questions; decks and categories carry the family's title."""
+    cite = [{"source": "src", "quote": "q"}]
+    people = [{"id": f"a{i}", "name": f"Astronaut {chr(65 + i)}", "kind": "person"} for i in range(5)]
+    missions = [{"id": f"m{i}", "name": f"Mission {chr(80 + i)}", "kind": "event"} for i in range(3)]
+    document = {
+        "format": 1, "topic": {"id": "space", "title": "Space"},
+        "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+        "families": {"crews": {"title": "Who flew", "order": 5}, "dates": {"title": "When it happened"}},
+        "relations": {
+            "flew_on": {"family": "crews", "shape": "binary", "label": "flew on",
+                        "templates": {"ask_subject": "Which of these flew on {object}?",
+                                      "statement": "{subject} flew on {object}."}},
+            "launched_in": {"family": "dates", "shape": "binary", "label": "launched in",
+                            "templates": {"statement": "{subject} was launched from {object}."}},
+        },
+        "entities": people + missions + [{"id": "pad", "name": "Pad 39A", "kind": "place"}],
+        "facts": [{"id": f"f{i}", "relation": "flew_on", "subject": f"a{i}", "object": f"m{i % 3}", "citations": cite}
+                  for i in range(5)]
+        + [{"id": "l0", "relation": "launched_in", "subject": "m0", "object": "pad", "citations": cite}],
+        "closures": [{"relation": "flew_on", "kind": "functional", "reason": "one mission each"}],
+    }
+    path = tmp_path / "space.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    facts = pipeline.check_facts(path).facts
+    questions = pipeline.make_questions(facts, seed=1)
+    assert {q.family for q in questions} == {"crews", "dates"}
+    assert any(q.template == "ask_subject" and q.family == "crews" for q in questions)
+    the_bank = pipeline.bank(facts, 1, questions)
+    assert [(f.id, f.title) for f in the_bank.families] == [("crews", "Who flew"), ("dates", "When it happened")]
+    assert [q.family for q in the_bank.questions][0] == "crews"  # the family's order leads
+    result = pipeline.build(path, tmp_path / "out", formats=("anki", "moodle"))
+    moodle = (result.out / "moodle.xml").read_text(encoding="utf-8")
+    assert "$course$/top/Space/Who flew" in moodle and "$course$/top/Space/When it happened" in moodle
+    from quizgen.exporters.anki import build_decks
+    import genanki
+
+    decks = build_decks(genanki, the_bank.questions, "space", "Space", {q.id: 1 for q in questions},
+                        the_bank.family_titles())
+    assert sorted(d.name for d in decks) == ["Space::When it happened", "Space::Who flew"]
 
 
 def test_shipped_questions_cover_all_families_and_kinds(shipped):

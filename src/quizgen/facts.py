@@ -148,6 +148,15 @@ class RelationOverride(Model):
     templates: Mapping[str, str] = Field(default_factory=dict)
 
 
+class FamilyOverride(Model):
+    """A fact file's own question family, or its change to a shipped one's title or order.
+    A new family needs a title."""
+
+    title: str | None = Field(default=None, min_length=1,
+                              description="Names the family's Anki sub-deck and classroom-platform category.")
+    order: int | None = Field(default=None, description="Where the family stands among the others, smallest first.")
+
+
 class Closure(Model):
     """A declaration that lets generators prove a distractor wrong.
 
@@ -173,6 +182,7 @@ class FactFile(Model):
     sources: tuple[Source, ...] = Field(min_length=1)
     entities: tuple[Entity, ...] = Field(min_length=1)
     relations: Mapping[Id, RelationOverride] = Field(default_factory=dict)
+    families: Mapping[Family, FamilyOverride] = Field(default_factory=dict)
     facts: tuple[Fact, ...] = Field(min_length=1)
     closures: tuple[Closure, ...] = ()
 

@@ -60,7 +60,18 @@ def same_question_twice(facts: FactSet) -> Iterable[Problem]:
             seen.setdefault(key, (index, fact, name))
 
 
-RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (same_question_twice,)
+def family_without_title(facts: FactSet) -> Iterable[Problem]:
+    """A family of the file's own needs a title: it names the Anki sub-deck and the category."""
+    from .families import shipped
+
+    for name, family in facts.file.families.items():
+        if family.title is None and name not in shipped():
+            yield Problem(facts.where("families", name), f"family '{name}' has no title",
+                          "give it a title, e.g. 'title: Who flew' (it names its Anki deck and LMS category)",
+                          "error", "family-title")
+
+
+RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (same_question_twice, family_without_title)
 
 
 def run(facts: FactSet, earlier: Sequence[Problem] = ()) -> list[Problem]:

@@ -31,7 +31,7 @@ def check_facts(path: str | Path, sources_dir: str | Path | None = None, strict:
     from .generators import FAMILIES
 
     facts = load.load(path, sources_dir)
-    problems = checks.check(facts, FAMILIES)
+    problems = checks.check(facts, (*FAMILIES, *facts.file.families))
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if errors or (strict and warnings):
@@ -79,10 +79,11 @@ def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kind
 
 
 def bank(facts: FactSet, seed: int, questions: Sequence) -> "QuestionBank":
+    from .families import ordered
     from .questions import QuestionBank
 
     return QuestionBank(topic=facts.topic.id, title=facts.topic.title, input_sha256=facts.digest,
-                        questions=tuple(questions))
+                        families=ordered(facts, {q.family for q in questions}), questions=tuple(questions))
 
 
 @dataclass(frozen=True)

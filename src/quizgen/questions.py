@@ -60,6 +60,14 @@ class Question(Model):
     as_of: str = Field(description="The date the facts it rests on are known to hold (YYYY, YYYY-MM or YYYY-MM-DD).")
 
 
+class FamilyInfo(Model):
+    """A question family as the bank's questions use it."""
+
+    id: str
+    title: str = Field(description="The Anki sub-deck and classroom-platform category name.")
+    order: int
+
+
 class QuestionBank(Model):
     """The contents of questions.json."""
 
@@ -67,4 +75,9 @@ class QuestionBank(Model):
     topic: str
     title: str
     input_sha256: str = Field(description="SHA-256 of the fact file the questions were made from.")
+    families: tuple[FamilyInfo, ...] = Field(default=(), description="The families the questions use, in order.")
     questions: tuple[Question, ...]
+
+    def family_titles(self) -> dict[str, str]:
+        """Family id -> title, for decks and categories."""
+        return {family.id: family.title for family in self.families}

@@ -36,14 +36,6 @@ FIELDS = ("Prompt", "Choices", "Answer", "Solution", "Explanation", "Sources",
           "QuestionId", "Facts", "AsOf", "Topic", "Spare1", "Spare2")
 FIELD_IDS = {name: 7_300_000 + index for index, name in enumerate(FIELDS)}
 
-FAMILY_DECKS = {
-    "signing": "Who signed",
-    "backing": "Who backs whom",
-    "dates": "Key dates",
-    "roles": "Who is who",
-    "figures": "Figures",
-}
-
 _HEAD = '<div class="qg" dir="auto"><div class="family">{{Topic}}</div><div class="prompt">{{Prompt}}</div>'
 _EVIDENCE = ('{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
              '<div class="sources">{{Sources}}</div><div class="asof">As of {{AsOf}}</div></div>')
@@ -168,9 +160,9 @@ def note_types(genanki) -> dict:
     return models
 
 
-def deck_name(title: str, family: str) -> str:
+def deck_name(title: str, family_title: str) -> str:
     title = " ".join(title.replace("::", ":").split()) or "quizgen"
-    return f"{title}::{FAMILY_DECKS.get(family, family.replace('_', ' ').capitalize())}"
+    return f"{title}::{family_title}"
 
 
 def tags_for(question: Question) -> list[str]:
@@ -216,12 +208,13 @@ def timed_note_class(genanki):
     return TimedNote
 
 
-def build_decks(genanki, questions: Sequence[Question], topic: str, title: str, times: dict[str, int]):
+def build_decks(genanki, questions: Sequence[Question], topic: str, title: str, times: dict[str, int],
+                family_titles: dict[str, str] | None = None):
     TimedNote = timed_note_class(genanki)
     models = note_types(genanki)
     decks: dict[str, object] = {}
     for question in sorted(questions, key=lambda q: q.id):
-        name = deck_name(title, question.family)
+        name = deck_name(title, (family_titles or {}).get(question.family, question.family))
         if name not in decks:
             decks[name] = genanki.Deck(anki_int_id("quizgen-deck", topic, question.family), name)
         decks[name].add_note(TimedNote(
@@ -237,7 +230,7 @@ def export(bank: QuestionBank, folder: Path, settings) -> tuple[list[str], list[
     fallback = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0) or 1_577_836_800  # 2020-01-01 when none given
     times = {q.id: times.get(q.id, fallback) for q in bank.questions}
     written, notes = [], []
-    decks = build_decks(genanki, bank.questions, bank.topic, bank.title, times)
+    decks = build_decks(genanki, bank.questions, bank.topic, bank.title, times, bank.family_titles())
     name = f"{bank.topic}.apkg"
     _write(genanki, decks, folder / name, max(times.values(), default=fallback))
     written.append(name)
@@ -255,7 +248,7 @@ def retired_tag(topic: str) -> str:
 
 def _retired_package(genanki, bank: QuestionBank, folder: Path, retired) -> str:
     models = note_types(genanki)
-    deck = genanki.Deck(anki_int_id("quizgen-deck", bank.topic, "retired"), deck_name(bank.title, "retired"))
+    deck = genanki.Deck(anki_int_id("quizgen-deck", bank.topic, "retired"), deck_name(bank.title, "Retired"))
 
     TimedNote = timed_note_class(genanki)
     for note in retired:

@@ -45,7 +45,7 @@ def render(bank: QuestionBank) -> tuple[str, list[str]]:
     for question in sorted(bank.questions, key=lambda q: (q.family, q.id)):
         if question.family != family:
             family = question.family
-            parts.append(f"$CATEGORY: {category_path(bank.title, family)}")
+            parts.append(f"$CATEGORY: {category_path(bank.title, bank.family_titles().get(family, family))}")
         text = block(question)
         if text is None:
             skipped.append(question.id)

@@ -12,7 +12,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..questions import Question, QuestionBank
-from .anki import FAMILY_DECKS
 from .platforms import feedback, html_text, one_line, ordering_pairs
 
 
@@ -22,9 +21,9 @@ def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> E
     return element
 
 
-def category_path(title: str, family: str) -> str:
+def category_path(title: str, family_title: str) -> str:
     clean = lambda name: one_line(name).replace("/", "//")  # noqa: E731 - Moodle escapes a slash by doubling it
-    return f"$course$/top/{clean(title)}/{clean(FAMILY_DECKS.get(family, family))}"
+    return f"$course$/top/{clean(title)}/{clean(family_title)}"
 
 
 def name_of(question: Question) -> str:
@@ -85,7 +84,7 @@ def render(bank: QuestionBank) -> bytes:
         by_family.setdefault(question.family, []).append(question)
     for family, questions in sorted(by_family.items()):
         category = ET.SubElement(quiz, "question", {"type": "category"})
-        _text(category, "category", category_path(bank.title, family))
+        _text(category, "category", category_path(bank.title, bank.family_titles().get(family, family)))
         for question in questions:
             question_element(quiz, question)
     ET.indent(quiz, space="  ")

@@ -1,40 +1,43 @@
-"""Question generators: one module per family, registered here.
+"""Question generators, registered by relation shape: any shape works in any family.
 
 A generator is ``generate(ctx) -> list[Question]``: pure and deterministic (each
 question's randomness is seeded by its own id), and it never formats for an output
-or writes. The bank is sorted by family order, then id, so neither generation order
-nor any build seed changes it.
+or writes. Each question's family is its relation kind's family. The bank is sorted
+by family order (data: ``data/families.yaml`` and the file's own), then id, so
+neither generation order nor any build seed changes it.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from .. import families as family_data
 from ..facts import FactSet
 from ..questions import Question
 
-from . import backing, dates, figures, roles, signing
+from . import binary, dates, figures, roles
 
 REGISTRY: dict[str, Callable[..., list[Question]]] = {
-    "signing": signing.generate,
-    "backing": backing.generate,
-    "dates": dates.generate,
-    "roles": roles.generate,
-    "figures": figures.generate,
+    "binary": binary.generate,
+    "role": roles.generate,
+    "event": dates.generate,
+    "quantity": figures.generate,
 }
-FAMILIES: tuple[str, ...] = tuple(REGISTRY)
+SHAPES: tuple[str, ...] = tuple(REGISTRY)
+FAMILIES: tuple[str, ...] = tuple(f.id for f in sorted(family_data.shipped().values(), key=lambda f: (f.order, f.id)))
 
 
 def generate(facts: FactSet, families: Iterable[str] | None = None) -> list[Question]:
-    """Every question the fact set supports, by family order, then id."""
+    """Every question the fact set supports (of the given families, if any), by family order, then id."""
     from .common import Context
 
     ctx = Context(facts)
-    chosen = set(families) if families else set(FAMILIES)
     questions: list[Question] = []
-    for family, generator in REGISTRY.items():
-        if family in chosen:
-            questions.extend(generator(ctx))
-    order = {family: index for index, family in enumerate(FAMILIES)}
-    questions.sort(key=lambda q: (order.get(q.family, len(order)), q.family, q.id))
+    for generator in REGISTRY.values():
+        questions.extend(generator(ctx))
+    if families:
+        chosen = set(families)
+        questions = [q for q in questions if q.family in chosen]
+    order = {f.id: f.order for f in family_data.resolve(facts).values()}
+    questions.sort(key=lambda q: (order.get(q.family, family_data.DEFAULT_ORDER), q.family, q.id))
     return questions

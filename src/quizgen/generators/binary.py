@@ -22,13 +22,20 @@ def date_forms(date: PartialDate) -> list[str]:
     return forms
 
 
+def generate(ctx: Context) -> list[Question]:
+    """Questions about every binary relation, each in its relation kind's family."""
+    families = sorted({kind.family for kind in ctx.facts.relation_kinds.values() if kind.shape == "binary"})
+    return [q for family in families for q in binary_questions(ctx, family)]
+
+
 def _relation_facts(ctx: Context, family: str) -> dict[str, tuple[RelationKind, list[Fact]]]:
+    by_relation: dict[str, list[Fact]] = {}
+    for fact in ctx.facts.file.facts:
+        by_relation.setdefault(fact.relation, []).append(fact)
     result: dict[str, tuple[RelationKind, list[Fact]]] = {}
     for name, kind in sorted(ctx.facts.relation_kinds.items()):
-        if kind.family == family and kind.shape == "binary":
-            facts = [f for f in ctx.facts.file.facts if f.relation == name]
-            if facts:
-                result[name] = (kind, facts)
+        if kind.family == family and kind.shape == "binary" and by_relation.get(name):
+            result[name] = (kind, by_relation[name])
     return result
 
 

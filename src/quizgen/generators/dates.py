@@ -11,7 +11,6 @@ from ..questions import Question
 from .binary import _true_false, date_forms
 from .common import FALSE, TRUE, Context, pick, pick_with, question_random, sentences, when
 
-FAMILY = "dates"
 ORDER_SIZE = 4
 
 
@@ -37,9 +36,15 @@ def nearby(date: PartialDate) -> list[PartialDate]:
 
 
 def generate(ctx: Context) -> list[Question]:
+    """Questions about dated events, each family's timeline on its own."""
+    families = sorted({kind.family for kind in ctx.facts.relation_kinds.values() if kind.shape == "event"})
+    return [q for family in families for q in _family(ctx, family)]
+
+
+def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     events = [f for f in ctx.facts.file.facts
-              if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "event"
+              if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "event"
               and ctx.usable(f) and f.date is not None]
 
     def label(fact: Fact) -> str:
@@ -87,11 +92,11 @@ def generate(ctx: Context) -> list[Question]:
             timeline = [fid for d in same for fid in on_date[d]]
             if len(wrong) >= 2:
                 questions.append(ctx.multiple_choice(
-                    family=FAMILY, template="ask_date", prompt=prompt, answer=(fact.date.human(), explanation),
+                    family=family, template="ask_date", prompt=prompt, answer=(fact.date.human(), explanation),
                     wrong=wrong, explanation=explanation, facts=[fact], proofs=timeline))
             else:
                 questions.append(ctx.question(
-                    family=FAMILY, kind="short_answer", template="ask_date", prompt=prompt,
+                    family=family, kind="short_answer", template="ask_date", prompt=prompt,
                     answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact],
                     variant="short_answer", proofs=timeline))
         # What happened on T?  Events of the same kind whose dates cannot be T.
@@ -104,19 +109,19 @@ def generate(ctx: Context) -> list[Question]:
                 wrong = pick_with(((label(f), sentence(f), f.id) for f in others), label(fact))
                 if wrong:
                     questions.append(ctx.multiple_choice(
-                        family=FAMILY, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
+                        family=family, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
                         wrong=[(text, why) for text, why, _ in wrong], explanation=explanation, facts=[fact],
                         proofs=[f.id for f in rivals] + [f.id for f in others]))
         # True or false, with a proven-wrong date for the false one.
         if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.question(
-                family=FAMILY, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
+                family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
                 explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
             wrong_date = next(d for d in nearby(fact.date) if disjoint(d, fact.date))
             false_prompt = ctx.render(t["statement"], {**values, "date": wrong_date.human(), "when": when(wrong_date)}, fact.according_to)
             if false_prompt:
                 questions.append(ctx.question(
-                    family=FAMILY, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
+                    family=family, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
                     explanation=f"False: {one_date}", facts=[fact], variant=f"false:{wrong_date.iso()}",
                     options=_true_false(FALSE, one_date)))
 
@@ -133,7 +138,7 @@ def generate(ctx: Context) -> list[Question]:
         items = [label(f) for f in group]
         if len(set(items)) < len(items):
             continue
-        qid = question_id(FAMILY, "order", [f.id for f in group], str(number))
+        qid = question_id(family, "order", [f.id for f in group], str(number))
         rng = question_random(qid)
         shown = list(items)
         while shown == items:
@@ -141,14 +146,14 @@ def generate(ctx: Context) -> list[Question]:
         instruction = ctx.facts.kind_of(group[0]).templates.get("order", "Put these events in order, earliest first.")
         explanation = sentences(f"{label(f)}: {f.date.human()}" for f in group)
         questions.append(ctx.question(
-            family=FAMILY, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
+            family=family, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
             explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
             choices=shown, proofs=timeline, qid=qid))
         first_prompt = ctx.facts.kind_of(group[0]).templates.get("first")
         if first_prompt:
             wrong = [(label(f), f"{label(f)}: {f.date.human()}, later than {group[0].date.human()}.") for f in group[1:]]
             questions.append(ctx.multiple_choice(
-                family=FAMILY, template="first", prompt=either(first_prompt, sorted(items)),
+                family=family, template="first", prompt=either(first_prompt, sorted(items)),
                 answer=(items[0], f"{items[0]}: {group[0].date.human()}"), wrong=wrong, explanation=explanation,
                 facts=sorted(group, key=lambda f: f.id), variant=str(number), proofs=timeline))
     return questions

@@ -6,7 +6,6 @@ from ..ids import digest
 from ..questions import Question
 from .common import Context, format_number, format_quantity, pick
 
-FAMILY = "figures"
 FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
 
 
@@ -21,9 +20,15 @@ def nice(value: float) -> float:
 
 
 def generate(ctx: Context) -> list[Question]:
+    """Questions about figures, each in its relation kind's family."""
+    families = sorted({kind.family for kind in ctx.facts.relation_kinds.values() if kind.shape == "quantity"})
+    return [q for family in families for q in _family(ctx, family)]
+
+
+def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     facts = sorted((f for f in ctx.facts.file.facts
-                    if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "quantity"
+                    if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "quantity"
                     and ctx.usable(f) and f.quantity is not None), key=lambda f: f.id)
     for fact in facts:
         q = fact.quantity
@@ -43,12 +48,12 @@ def generate(ctx: Context) -> list[Question]:
         # The kind is the fact's own: chosen by its id, and part of the question's id.
         if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
             questions.append(ctx.multiple_choice(
-                family=FAMILY, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
+                family=family, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
                 explanation=explanation, facts=[fact], variant="multiple_choice"))
         else:
             number = format_number(q.value)
             accepted = [answer, number, f"{number} {q.unit}", number.replace(",", "")]
             questions.append(ctx.question(
-                family=FAMILY, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
+                family=family, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
                 explanation=explanation, facts=[fact], variant="short_answer"))
     return questions

@@ -1,4 +1,4 @@
-"""Who is who: posts people held (and binary relations of the family, such as 'mediated')."""
+"""Posts: which post did P hold, who held R, true or false, match people to posts (role shape)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,21 @@ from collections import defaultdict
 from ..facts import Fact
 from ..ids import question_id
 from ..questions import Pair, Question
-from .binary import MATCH_SIZE, _true_false, binary_questions, even_groups
+from .binary import MATCH_SIZE, _true_false, even_groups
 from .common import FALSE, TRUE, Context, pick_with, question_random, sentences
 
-FAMILY = "roles"
 
 
 def generate(ctx: Context) -> list[Question]:
-    questions = binary_questions(ctx, FAMILY)
+    """Questions about posts, each in its relation kind's family."""
+    families = sorted({kind.family for kind in ctx.facts.relation_kinds.values() if kind.shape == "role"})
+    return [q for family in families for q in _family(ctx, family)]
+
+
+def _family(ctx: Context, family: str) -> list[Question]:
+    questions: list[Question] = []
     role_facts = [f for f in ctx.facts.file.facts
-                  if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "role" and ctx.usable(f)]
+                  if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.usable(f)]
     by_month: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in role_facts:
         by_month[ctx.facts.as_of(fact).month_key()].append(fact)
@@ -57,7 +62,7 @@ def generate(ctx: Context) -> list[Question]:
                                capital(post(fact)))
             if chosen:
                 questions.append(ctx.multiple_choice(
-                    family=FAMILY, template="ask_role", prompt=prompt, answer=(capital(post(fact)), explanation),
+                    family=family, template="ask_role", prompt=prompt, answer=(capital(post(fact)), explanation),
                     wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
                     proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
         # Who held post R?  Anyone else is proven not to.
@@ -68,18 +73,18 @@ def generate(ctx: Context) -> list[Question]:
                                ctx.name(fact.subject))
             if chosen:
                 questions.append(ctx.multiple_choice(
-                    family=FAMILY, template="ask_holder", prompt=prompt, answer=(ctx.name(fact.subject), explanation),
+                    family=family, template="ask_holder", prompt=prompt, answer=(ctx.name(fact.subject), explanation),
                     wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
                     proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
             else:
                 questions.append(ctx.question(
-                    family=FAMILY, kind="short_answer", template="ask_holder", prompt=prompt,
+                    family=family, kind="short_answer", template="ask_holder", prompt=prompt,
                     answer=ctx.name(fact.subject), accepted=ctx.aliases(fact.subject), explanation=explanation,
                     facts=[fact], variant="short_answer", proofs=by_month_ids[month]))
         # True or false: the fact itself, and the same post given to a peer (proven false).
         if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.question(
-                family=FAMILY, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
+                family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
                 explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
             # the next peer after this fact in id order, so each person appears in about one false statement
             ordered = by_id[month]
@@ -91,7 +96,7 @@ def generate(ctx: Context) -> list[Question]:
                 why = f"{explanation} {sentence(other)}"
                 if false_prompt:
                     questions.append(ctx.question(
-                        family=FAMILY, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
+                        family=family, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
                         explanation=f"False: {why}", facts=[fact, other], variant=f"false:{other.subject}",
                         options=_true_false(FALSE, why),
                         proofs=[f.id for f in ordered if f.subject == other.subject
@@ -110,7 +115,7 @@ def generate(ctx: Context) -> list[Question]:
             continue
         for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
             month_text = ctx.month(group[0])
-            qid = question_id(FAMILY, "match", [f.id for f in group], f"{month_text}:{number}")
+            qid = question_id(family, "match", [f.id for f in group], f"{month_text}:{number}")
             rng = question_random(qid)
             group = sorted(group, key=lambda f: f.id)
             rng.shuffle(group)
@@ -119,7 +124,7 @@ def generate(ctx: Context) -> list[Question]:
             rng.shuffle(right)
             kind = ctx.facts.kind_of(group[0])
             questions.append(ctx.question(
-                family=FAMILY, kind="matching", template="match",
+                family=family, kind="matching", template="match",
                 prompt=f"{kind.templates['match']} ({month_text})", answer="; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left)),
                 explanation=sentences(sentence(f) for f in sorted(group, key=lambda f: ctx.name(f.subject))), facts=sorted(group, key=lambda f: f.id),
                 variant=f"{month_text}:{number}", pairs=pairs, choices=right, proofs=by_month_ids[month], qid=qid))
