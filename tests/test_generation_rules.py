@@ -181,3 +181,79 @@ def test_a_family_of_the_files_own_needs_a_title(tmp_path):
     assert path.read_text(encoding="utf-8").splitlines()[problem.location.line - 1].strip() == "crews:"
     document["families"]["crews"]["title"] = "Crews"
     assert [q.family for q in builds_or_is_refused(tmp_path, document)] == ["crews"]
+
+
+# -- wording is data ----------------------------------------------------------------------------
+
+def small_file(**extra) -> dict:
+    cite = [{"source": "src", "quote": "q"}]
+    return {
+        "format": 1, "topic": {"id": "w", "title": "W"},
+        "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+        "entities": [{"id": f"c{i}", "name": f"Land {i}", "kind": "country"} for i in range(4)]
+        + [{"id": "d", "name": "The Treaty", "kind": "document"}, {"id": "e", "name": "The Summit", "kind": "event"}],
+        "facts": [{"id": "r1", "relation": "ratified", "subject": "c1", "object": "d", "citations": cite},
+                  {"id": "r2", "relation": "ratified", "subject": "c2", "object": "d", "negated": True,
+                   "citations": cite},
+                  {"id": "r3", "relation": "ratified", "subject": "c3", "object": "d", "according_to": "the UN",
+                   "citations": cite},
+                  {"id": "s1", "relation": "occurred", "subject": "e", "date": "2020-01-13", "citations": cite},
+                  {"id": "n1", "relation": "figure", "subject": "e", "citations": cite, "according_to": "the UN",
+                   "quantity": {"value": 30, "unit": "people", "qualifier": "more_than", "measure": "people there"}}],
+        "relations": {"ratified": {"family": "signing", "shape": "binary", "label": "ratified",
+                                   "templates": {"ask_subject": "Which of these ratified {object}?",
+                                                 "statement": "{subject} ratified {object}."}}},
+        "closures": [{"relation": "ratified", "kind": "complete", "object": "d", "reason": "all are listed"}],
+        **extra,
+    }
+
+
+def test_a_missing_template_means_the_question_is_not_asked(tmp_path):
+    """No negated_statement: the negated fact gives no false statement and no invented 'did not'."""
+    questions = builds_or_is_refused(tmp_path, small_file())
+    assert questions
+    assert not any("r2" in q.facts for q in questions)
+    texts = " ".join(q.model_dump_json() for q in questions)
+    assert "did not" not in texts and "not ratif" not in texts
+
+
+def test_every_added_word_comes_from_the_wording(tmp_path):
+    wording = {"true": "Vrai", "false": "Faux", "according_to": "Selon {source} : {text}",
+               "according_to_explanation": "Selon {source} : {text}", "when_day": "le {date}",
+               "quantity_more_than": "plus de {value} {unit}", "figure_given": "{who} : {answer} ({measure}).",
+               "one_figure": "Un seul chiffre.", "false_because": "Faux : {why}", "one_date": "Une seule date."}
+    questions = builds_or_is_refused(tmp_path, small_file(wording=wording))
+    tf = [q for q in questions if q.kind == "true_false"]
+    assert tf and all(q.choices == ("Vrai", "Faux") and q.answer in ("Vrai", "Faux") for q in tf)
+    assert any(q.prompt.startswith("Selon the UN : which of these") or q.prompt.startswith("Selon the UN : ")
+               for q in questions)
+    figure = next(q for q in questions if q.family == "figures")
+    assert figure.answer == "plus de 30 people" and figure.explanation == "The UN : plus de 30 people (people there)."
+    english = ("True", "False", "According to", "more than", " on 13", "An event has", "One figure")
+    for q in questions:
+        text = q.model_dump_json()
+        assert not any(word in text for word in english), (word for word in english if word in text)
+    # exporters read true/false from the options, not from the English words
+    document = small_file(wording=wording)
+    path = tmp_path / "fr.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    result = pipeline.build(path, tmp_path / "out", formats=("moodle", "gift"))
+    gift = (result.out / "questions.gift").read_text(encoding="utf-8") if (result.out / "questions.gift").exists() \
+        else next(result.out.glob("*.gift")).read_text(encoding="utf-8")
+    false_tf = next(q for q in tf if q.answer == "Faux")
+    assert gift.count("{FALSE") >= 1 and false_tf.options[1].correct
+
+
+def test_wording_that_does_not_fit_is_a_located_problem(tmp_path):
+    for wording, expected in (({"tru": "Vrai"}, "unknown wording 'tru'"),
+                              ({"false_because": "Faux : {reason}"}, "uses {reason}"),
+                              ({"true": "Vrai {"}, "unmatched brace")):
+        path = tmp_path / "bad.yaml"
+        path.write_text(yaml.safe_dump(small_file(wording=wording), sort_keys=False), encoding="utf-8")
+        try:
+            pipeline.check_facts(path)
+        except FactFileError as error:
+            [problem] = error.problems
+        else:
+            raise AssertionError(wording)
+        assert expected in problem.message and problem.location.line and problem.code == "bad-wording"

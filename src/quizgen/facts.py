@@ -183,6 +183,9 @@ class FactFile(Model):
     entities: tuple[Entity, ...] = Field(min_length=1)
     relations: Mapping[Id, RelationOverride] = Field(default_factory=dict)
     families: Mapping[Family, FamilyOverride] = Field(default_factory=dict)
+    wording: Mapping[str, str] = Field(
+        default_factory=dict, description="Changes to the words quizgen adds around templates (see the shipped "
+                                          "src/quizgen/data/wording.yaml): 'True', 'According to {source}, {text}', ...")
     facts: tuple[Fact, ...] = Field(min_length=1)
     closures: tuple[Closure, ...] = ()
 

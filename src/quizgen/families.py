@@ -12,13 +12,9 @@ DEFAULT_ORDER = 1000  # a family of the file's own that gives no order comes aft
 
 @lru_cache(maxsize=1)
 def shipped() -> dict[str, FamilyInfo]:
-    from importlib import resources
+    from .shipped import data
 
-    from .load import parse_yaml
-
-    text = resources.files("quizgen").joinpath("data/families.yaml").read_text(encoding="utf-8")
-    data, _ = parse_yaml(text, "quizgen/data/families.yaml")
-    return {name: FamilyInfo(id=name, **value) for name, value in data.items()}
+    return {name: FamilyInfo(id=name, **value) for name, value in data("families").items()}
 
 
 def resolve(facts: FactSet) -> dict[str, FamilyInfo]:

@@ -7,6 +7,7 @@ only on a fact set whose references are sound (``run`` skips them when other che
 
 from __future__ import annotations
 
+import difflib
 from typing import Callable, Iterable, Sequence
 
 from .errors import Problem
@@ -71,11 +72,44 @@ def family_without_title(facts: FactSet) -> Iterable[Problem]:
                           "error", "family-title")
 
 
-RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (same_question_twice, family_without_title)
+def wording_that_does_not_fit(facts: FactSet) -> Iterable[Problem]:
+    """A ``wording:`` entry must change a known text and use only that text's placeholders."""
+    from .generators.wording import placeholders, shipped
+
+    known = shipped()
+    for key, text in facts.file.wording.items():
+        where = facts.where("wording", key)
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            yield Problem(where, f"unknown wording '{key}'",
+                          f"did you mean '{close[0]}'?" if close else "the texts are listed in docs/facts-format.md",
+                          "error", "bad-wording")
+            continue
+        try:
+            used = placeholders(text)
+        except ValueError:
+            yield Problem(where, f"wording '{key}' has an unmatched brace", "double a literal brace: {{ or }}",
+                          "error", "bad-wording")
+            continue
+        allowed = placeholders(known[key])
+        if used - allowed:
+            yield Problem(where, f"wording '{key}' uses {', '.join('{' + n + '}' for n in sorted(used - allowed))}",
+                          "it may use " + (", ".join("{" + n + "}" for n in sorted(allowed)) or "no placeholders"),
+                          "error", "bad-wording")
+
+
+# In order: a rule runs only when the ones before it found nothing (later rules fill the wording).
+RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (wording_that_does_not_fit, family_without_title,
+                                                              same_question_twice)
 
 
 def run(facts: FactSet, earlier: Sequence[Problem] = ()) -> list[Problem]:
-    """Every rule's problems; none when earlier checks found errors (the rules assume sound references)."""
+    """The first rule's problems that finds any; none when earlier checks found errors (the rules
+    assume sound references)."""
     if any(p.is_error for p in earlier):
         return []
-    return [problem for rule in RULES for problem in rule(facts)]
+    for rule in RULES:
+        found = list(rule(facts))
+        if found:
+            return found
+    return []

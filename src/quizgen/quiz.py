@@ -183,7 +183,8 @@ def _item(question: Question, number: int, rng: random.Random, balancer: _Balanc
         key = next(c for c in choices if c.correct)
         return Item(number, question, choices, key=key.letter, key_text=f"{key.letter}. {key.text}")
     if question.kind == "true_false":
-        choices = (Choice("T", "True", question.answer == "True"), Choice("F", "False", question.answer == "False"))
+        true, false = question.options  # true first, in the fact file's words
+        choices = (Choice("T", true.text, true.correct), Choice("F", false.text, false.correct))
         return Item(number, question, choices, key=question.answer, key_text=question.answer)
     if question.kind == "matching":
         right = sorted({p.right for p in question.pairs})

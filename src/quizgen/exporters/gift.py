@@ -28,7 +28,7 @@ def block(question: Question) -> str | None:
         answers = "\n".join(f"{'=' if o.correct else '~'}{escape(o.text)}#{escape(o.why)}" for o in question.options)
         return f"{head} {{\n{answers}\n{general}\n}}"
     if question.kind == "true_false":
-        return f"{head} {{{'TRUE' if question.answer == 'True' else 'FALSE'}{general}}}"
+        return f"{head} {{{'TRUE' if question.options[0].correct else 'FALSE'}{general}}}"
     if question.kind == "short_answer":
         answers = "\n".join(f"={escape(a)}" for a in (question.accepted or (question.answer,)))
         return f"{head} {{\n{answers}\n{general}\n}}"

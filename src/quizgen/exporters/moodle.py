@@ -56,7 +56,7 @@ def question_element(quiz: ET.Element, question: Question) -> None:
             _text(answer, "feedback", html_text(option.why), "html")
     elif question.kind == "true_false":
         for value in ("true", "false"):
-            right = (value == "true") == (question.answer == "True")
+            right = (value == "true") == question.options[0].correct  # options: true first, then false
             answer = _text(element, "answer", value, "moodle_auto_format")
             answer.set("fraction", "100" if right else "0")
             _text(answer, "feedback", html_text(question.options[0].why if question.options else ""), "html")

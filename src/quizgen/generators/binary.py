@@ -9,8 +9,8 @@ from typing import Callable
 from ..dates import MONTHS, PartialDate
 from ..facts import Fact, RelationKind
 from ..ids import question_id
-from ..questions import Option, Pair, Question
-from .common import FALSE, TRUE, Context, pick, question_random, sentences, with_details
+from ..questions import Pair, Question
+from .common import Context, pick, question_random, sentences, with_details
 
 MATCH_SIZE = 5
 
@@ -66,15 +66,21 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
             attribution = fact.according_to
             subject, obj = fact.subject, fact.object
             assert obj is not None
-            support = ctx.render(t.get("statement", "{subject} " + kind.label + " {object}."), values) or ""
+            # Without its statement in the file's words, a fact cannot be explained: it is not asked.
+            support = ctx.render(t["statement"], values) if "statement" in t else None
+            if not support:
+                continue
             if fact.negated:
-                negated_text = ctx.render(t.get("negated_statement", ""), values) or support
+                # ... and a negated fact needs its negated statement ("did not sign"), never a made-up one.
+                negated_text = ctx.render(t["negated_statement"], values) if "negated_statement" in t else None
+                if not negated_text:
+                    continue
                 # Which of these did not X O?  (the others provably did)
                 if "ask_not_subject" in t:
                     same_kind = [c for c in ctx.subjects_of.get((relation, obj), ())
                                  if ctx.facts.entities[c].kind == ctx.facts.entities[subject].kind]
                     options = _plausible_first(ctx, relation, same_kind)
-                    wrong = [(ctx.name(c), ctx.render(t.get("statement", ""), {**values, "subject": ctx.phrase(c)}) or "")
+                    wrong = [(ctx.name(c), ctx.render(t["statement"], {**values, "subject": ctx.phrase(c)}) or "")
                              for c in options]
                     wrong = pick(wrong, ctx.name(subject))
                     prompt = ctx.render(t["ask_not_subject"], values, attribution)
@@ -83,12 +89,12 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                             ctx.multiple_choice, family=family, template="ask_not_subject", prompt=prompt,
                             answer=(ctx.name(subject), negated_text), wrong=wrong, explanation=negated_text,
                             facts=[fact], proofs=ctx.about(relation, obj, *options)))
-                prompt = ctx.render(t.get("statement", ""), values, attribution)
+                prompt = ctx.render(t["statement"], values, attribution)
                 if prompt:
                     false_statements.append(ctx.question(
-                        family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
+                        family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.false,
                         explanation=negated_text, facts=[fact], variant="negated",
-                        options=_true_false(FALSE, negated_text)))
+                        options=ctx.true_false(False, negated_text)))
                 continue
 
             details = []
@@ -96,9 +102,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                 details.append(fact.date.human())
             if fact.place:
                 details.append(ctx.name(fact.place))
-            explanation = with_details(support, details)
-            if attribution:
-                explanation = f"According to {attribution}: {explanation}"
+            explanation = ctx.attributed(attribution, with_details(support, details))
 
             # Which of these X'd O?
             if "ask_subject" in t:
@@ -138,16 +142,16 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                         family=family, kind="short_answer", template=key, prompt=prompt, answer=accepted[0],
                         accepted=accepted, explanation=explanation, facts=[fact]))
             # True or false?
-            prompt = ctx.render(t.get("statement", ""), values, attribution)
+            prompt = ctx.render(t["statement"], values, attribution)
             if prompt:
                 questions.append(ctx.question(
-                    family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
-                    explanation=explanation, facts=[fact], options=_true_false(TRUE, support)))
+                    family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.true,
+                    explanation=explanation, facts=[fact], options=ctx.true_false(True, support)))
 
         questions.extend(build() for _, _, build in (per_object[k] for k in sorted(per_object)))
         questions.extend(false_statements)
         questions.extend(_proven_false_statements(ctx, family, relation, kind, facts))
-        if "match" in t:
+        if "match" in t and "statement" in t:
             questions.extend(_matching(ctx, family, relation, kind, facts))
     return questions
 
@@ -156,11 +160,6 @@ def even_groups(items: list, size: int) -> list[list]:
     """Split into the fewest groups of at most ``size``, as even as possible (7 -> 4 + 3)."""
     count = -(-len(items) // size)
     return [items[i::count] for i in range(count)]
-
-
-def _true_false(answer: str, why: str) -> tuple[Option, Option]:
-    """True/false options in fixed order: True first, as on every printed test."""
-    return (Option(text=TRUE, correct=answer == TRUE, why=why), Option(text=FALSE, correct=answer == FALSE, why=why))
 
 
 def _single_object(ctx: Context, relation: str, subject: str) -> bool:
@@ -226,9 +225,9 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
         if own:
             support.append(ctx.positive[(relation, subject, own[0])][0])
         result.append(ctx.question(
-            family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
-            explanation=f"False: {why}", facts=support, variant=f"false:{subject}:{obj}",
-            options=_true_false(FALSE, why), proofs=ctx.about(relation, subject, obj)))
+            family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.false,
+            explanation=ctx.false_because(why), facts=support, variant=f"false:{subject}:{obj}",
+            options=ctx.true_false(False, why), proofs=ctx.about(relation, subject, obj)))
     return result
 
 
@@ -258,13 +257,14 @@ def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, fact
         rng.shuffle(right)
         prompt = kind.templates["match"]
         if len({p.right for p in pairs}) < len(pairs):
-            prompt += " An answer may be used more than once."
+            prompt += " " + ctx.wording("answers_reused")
         answer = "; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left))
         attributions = sorted({f.according_to for f in group if f.according_to})
-        explanation = sentences(ctx.render(kind.templates.get("statement", ""), ctx.values(f)) or ""
+        explanation = sentences(ctx.render(kind.templates["statement"], ctx.values(f)) or ""
                                 for f in sorted(group, key=lambda f: ctx.name(f.subject)))
         if attributions:
-            explanation += f" (according to {', '.join(attributions)} for some)"
+            explanation = ctx.wording("according_to_some", text=explanation,
+                                      sources=ctx.wording("list_separator").join(attributions))
         result.append(ctx.question(
             family=family, kind="matching", template="match", prompt=prompt, answer=answer, explanation=explanation,
             facts=sorted(group, key=lambda f: f.id), variant=str(number), pairs=pairs, choices=right,

@@ -21,19 +21,10 @@ from ..dates import PartialDate
 from ..facts import Closure, Fact, FactSet
 from ..ids import question_id
 from ..questions import Option, Pair, Question, QuestionCitation
+from .wording import Wording
 
 MAX_DISTRACTORS = 3
 T = TypeVar("T")
-TRUE, FALSE = "True", "False"
-
-QUALIFIERS = {
-    "exactly": "",
-    "about": "about ",
-    "more_than": "more than ",
-    "at_least": "at least ",
-    "fewer_than": "fewer than ",
-    "up_to": "up to ",
-}
 
 
 def capitalise(text: str) -> str:
@@ -50,11 +41,6 @@ def decapitalise(text: str) -> str:
 @lru_cache(maxsize=1024)
 def _fields(template: str) -> tuple[str, ...]:
     return tuple(f for _, f, _, _ in string.Formatter().parse(template) if f)
-
-
-def when(date: PartialDate) -> str:
-    """'on 13 January 2020', 'in January 2020', 'in 2020'."""
-    return f"on {date.human()}" if date.precision == "day" else f"in {date.human()}"
 
 
 def sentences(parts: Iterable[str]) -> str:
@@ -75,10 +61,6 @@ def format_number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def format_quantity(value: float, unit: str, qualifier: str) -> str:
-    return f"{QUALIFIERS[qualifier]}{format_number(value)} {unit}".strip()
-
-
 def question_random(qid: str) -> random.Random:
     """The random generator of one question: seeded by its id only."""
     return random.Random(f"quizgen:{qid}")
@@ -91,6 +73,7 @@ class Context:
     facts: FactSet
 
     def __post_init__(self) -> None:
+        self.wording = Wording.of(self.facts)
         self.positive: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
         self.contested: set[tuple[str, str, str]] = set()
         self.negated: dict[tuple[str, str, str], Fact] = {}
@@ -146,7 +129,34 @@ class Context:
 
     def role_of(self, fact: Fact) -> str:
         role = fact.role or ""
-        return f"{role} of {self.phrase(fact.of)}" if fact.of else role
+        return self.wording("role_of", role=role, of=self.phrase(fact.of)) if fact.of else role
+
+    def when(self, date: PartialDate) -> str:
+        """'on 13 January 2020', 'in January 2020', 'in 2020' (the words are data)."""
+        return self.wording(f"when_{date.precision}", date=date.human())
+
+    def quantity(self, value: float, unit: str, qualifier: str) -> str:
+        return self.wording(f"quantity_{qualifier}", value=format_number(value), unit=unit).strip()
+
+    @property
+    def true(self) -> str:
+        return self.wording("true")
+
+    @property
+    def false(self) -> str:
+        return self.wording("false")
+
+    def true_false(self, answer_true: bool, why: str) -> tuple[Option, Option]:
+        """True/false options in fixed order: true first, as on every printed test."""
+        return (Option(text=self.true, correct=answer_true, why=why),
+                Option(text=self.false, correct=not answer_true, why=why))
+
+    def false_because(self, why: str) -> str:
+        return self.wording("false_because", why=why)
+
+    def attributed(self, attribution: str | None, explanation: str) -> str:
+        return self.wording("according_to_explanation", source=attribution, text=explanation) if attribution \
+            else explanation
 
     def month(self, fact: Fact) -> str:
         date = self.as_of(fact)
@@ -158,7 +168,7 @@ class Context:
             "subject": self.phrase(fact.subject),
             "object": self.phrase(fact.object) if fact.object else "",
             "date": fact.date.human() if fact.date else "",
-            "when": when(fact.date) if fact.date else "",
+            "when": self.when(fact.date) if fact.date else "",
             "place": self.phrase(fact.place) if fact.place else "",
             "role_of": self.role_of(fact),
             "as_of": self.month(fact),
@@ -176,7 +186,7 @@ class Context:
             # lower-case the template's own first word ("Which" -> "which"), never a filled-in name
             if not template.startswith("{"):
                 template = decapitalise(template)
-            return f"According to {attribution}, {template.format_map(values)}"
+            return self.wording("according_to", source=attribution, text=template.format_map(values))
         return capitalise(template.format_map(values))
 
     # -- proofs ------------------------------------------------------------------
@@ -187,9 +197,10 @@ class Context:
             return None
         kind = self.facts.relation_kinds[relation]
         if key in self.negated:
-            fact = self.negated[key]
-            text = self.render(kind.templates.get("negated_statement", ""), self.values(fact))
-            return text or f"{self.name(subject)} did not {kind.label} {self.name(obj)}."
+            # a negated fact proves it only in the file's own words; without them it is not used
+            if "negated_statement" not in kind.templates:
+                return None
+            return self.render(kind.templates["negated_statement"], self.values(self.negated[key]))
         for closure in self.complete_for_object.get((relation, obj), ()):
             if closure.among == "all" or subject in closure.among:
                 return closure.reason
@@ -199,10 +210,11 @@ class Context:
         for closure in self.functional.get(relation, ()):
             if closure.among == "all" or subject in closure.among:
                 others = sorted(self.objects_of.get((relation, subject), ()))
-                if others and obj not in others:
-                    held = self.render(kind.templates.get("statement", "{subject} " + kind.label + " {object}."),
+                if others and obj not in others and "statement" in kind.templates:
+                    held = self.render(kind.templates["statement"],
                                        {"subject": self.phrase(subject), "object": self.phrase(others[0])})
-                    return f"{(held or '').rstrip('.')}; {decapitalise(closure.reason)}"
+                    if held:
+                        return self.wording("held_instead", held=held.rstrip("."), reason=decapitalise(closure.reason))
         return None
 
     def _ranked(self, relation: str, kind: str) -> list[str]:

@@ -8,8 +8,8 @@ from ..dates import PartialDate, shift_days, shift_months
 from ..facts import Fact
 from ..ids import question_id
 from ..questions import Question
-from .binary import _true_false, date_forms
-from .common import FALSE, TRUE, Context, pick, pick_with, question_random, sentences, when
+from .binary import date_forms
+from .common import Context, pick, pick_with, question_random, sentences
 
 ORDER_SIZE = 4
 
@@ -43,9 +43,10 @@ def generate(ctx: Context) -> list[Question]:
 
 def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
+    # an event without its statement in the file's words cannot be explained: it is not asked
     events = [f for f in ctx.facts.file.facts
               if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "event"
-              and ctx.usable(f) and f.date is not None]
+              and ctx.usable(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
 
     def label(fact: Fact) -> str:
         """How the event reads as an option or ordering item."""
@@ -56,7 +57,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
 
     def sentence(fact: Fact) -> str:
         t = ctx.facts.kind_of(fact).templates
-        return ctx.render(t.get("statement", "{subject} on {date}."), ctx.values(fact)) or label(fact)
+        return ctx.render(t["statement"], ctx.values(fact)) or label(fact)
 
     # Indexes, so that nothing below is quadratic in the number of events.
     by_precision: dict[str, list[PartialDate]] = {}
@@ -82,7 +83,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         t = kind.templates
         values = ctx.values(fact)
         explanation = sentence(fact)
-        one_date = f"{explanation} An event has one date."
+        one_date = f"{explanation} {ctx.wording('one_date')}"
         # When?  Other dates of the timeline first (plausible), then nearby ones.
         if "ask_date" in t and (prompt := ctx.render(t["ask_date"], values, fact.according_to)):
             same = _nearest(by_precision[fact.date.precision], precision_days[fact.date.precision],
@@ -115,15 +116,15 @@ def _family(ctx: Context, family: str) -> list[Question]:
         # True or false, with a proven-wrong date for the false one.
         if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.question(
-                family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
-                explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
+                family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.true,
+                explanation=explanation, facts=[fact], options=ctx.true_false(True, explanation)))
             wrong_date = next(d for d in nearby(fact.date) if disjoint(d, fact.date))
-            false_prompt = ctx.render(t["statement"], {**values, "date": wrong_date.human(), "when": when(wrong_date)}, fact.according_to)
+            false_prompt = ctx.render(t["statement"], {**values, "date": wrong_date.human(), "when": ctx.when(wrong_date)}, fact.according_to)
             if false_prompt:
                 questions.append(ctx.question(
-                    family=family, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
-                    explanation=f"False: {one_date}", facts=[fact], variant=f"false:{wrong_date.iso()}",
-                    options=_true_false(FALSE, one_date)))
+                    family=family, kind="true_false", template="statement", prompt=false_prompt, answer=ctx.false,
+                    explanation=ctx.false_because(one_date), facts=[fact], variant=f"false:{wrong_date.iso()}",
+                    options=ctx.true_false(False, one_date)))
 
     # Ordering and "which came first", from events whose dates are pairwise distinct.
     ordered: list[Fact] = []
@@ -143,25 +144,30 @@ def _family(ctx: Context, family: str) -> list[Question]:
         shown = list(items)
         while shown == items:
             rng.shuffle(shown)
-        instruction = ctx.facts.kind_of(group[0]).templates.get("order", "Put these events in order, earliest first.")
-        explanation = sentences(f"{label(f)}: {f.date.human()}" for f in group)
-        questions.append(ctx.question(
-            family=family, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
-            explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
-            choices=shown, proofs=timeline, qid=qid))
+        instruction = ctx.facts.kind_of(group[0]).templates.get("order")
+        explanation = sentences(ctx.wording("dated_item", item=label(f), date=f.date.human()) for f in group)
+        if instruction:
+            questions.append(ctx.question(
+                family=family, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
+                explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
+                choices=shown, proofs=timeline, qid=qid))
         first_prompt = ctx.facts.kind_of(group[0]).templates.get("first")
         if first_prompt:
-            wrong = [(label(f), f"{label(f)}: {f.date.human()}, later than {group[0].date.human()}.") for f in group[1:]]
+            first = group[0].date.human()
+            wrong = [(label(f), ctx.wording("later_than", item=label(f), date=f.date.human(), first=first))
+                     for f in group[1:]]
             questions.append(ctx.multiple_choice(
-                family=family, template="first", prompt=either(first_prompt, sorted(items)),
-                answer=(items[0], f"{items[0]}: {group[0].date.human()}"), wrong=wrong, explanation=explanation,
-                facts=sorted(group, key=lambda f: f.id), variant=str(number), proofs=timeline))
+                family=family, template="first", prompt=either(ctx, first_prompt, sorted(items)),
+                answer=(items[0], ctx.wording("dated_item", item=items[0], date=first)), wrong=wrong,
+                explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number),
+                proofs=timeline))
     return questions
 
 
-def either(question: str, items: list[str]) -> str:
+def either(ctx: Context, question: str, items: list[str]) -> str:
     """'Which of these happened first?' -> 'Which of these happened first: A, B, C or D?'"""
-    return f"{question.rstrip('?')}: {', '.join(items[:-1])} or {items[-1]}?"
+    return ctx.wording("choose_among", question=question.rstrip("?"),
+                       items=ctx.wording("list_separator").join(items[:-1]), last=items[-1])
 
 
 def _nearest(items: list, keys: list[int], target: int, keep, limit: int) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..ids import digest
 from ..questions import Question
-from .common import Context, format_number, format_quantity, pick
+from .common import Context, capitalise, format_number, pick
 
 FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
 
@@ -37,14 +37,14 @@ def _family(ctx: Context, family: str) -> list[Question]:
         key = "ask_value" if fact.according_to else "ask_value_unattributed"
         if key not in t or not (prompt := ctx.render(t[key], ctx.values(fact))):
             continue
-        answer = format_quantity(q.value, q.unit, q.qualifier)
-        who = fact.according_to or "the sources"
-        explanation = f"{who[:1].upper() + who[1:]} gave the figure as {answer} ({q.measure})."
-        why = f"{explanation} One figure was given for this measure."
+        answer = ctx.quantity(q.value, q.unit, q.qualifier)
+        who = fact.according_to or ctx.wording("figure_given_by_all")
+        explanation = ctx.wording("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
+        why = f"{explanation} {ctx.wording('one_figure')}"
         values = [nice(q.value * f) for f in FACTORS]
         whole = float(q.value).is_integer()
         values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))]
-        wrong = pick(((format_quantity(v, q.unit, q.qualifier), why) for v in values), answer)
+        wrong = pick(((ctx.quantity(v, q.unit, q.qualifier), why) for v in values), answer)
         # The kind is the fact's own: chosen by its id, and part of the question's id.
         if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
             questions.append(ctx.multiple_choice(

@@ -7,8 +7,8 @@ from collections import defaultdict
 from ..facts import Fact
 from ..ids import question_id
 from ..questions import Pair, Question
-from .binary import MATCH_SIZE, _true_false, even_groups
-from .common import FALSE, TRUE, Context, pick_with, question_random, sentences
+from .binary import MATCH_SIZE, even_groups
+from .common import Context, pick_with, question_random, sentences
 
 
 
@@ -20,8 +20,10 @@ def generate(ctx: Context) -> list[Question]:
 
 def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
+    # a post without its statement in the file's words cannot be explained: it is not asked
     role_facts = [f for f in ctx.facts.file.facts
-                  if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.usable(f)]
+                  if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.usable(f)
+                  and "statement" in ctx.facts.kind_of(f).templates]
     by_month: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in role_facts:
         by_month[ctx.facts.as_of(fact).month_key()].append(fact)
@@ -45,9 +47,10 @@ def _family(ctx: Context, family: str) -> list[Question]:
 
     def sentence(fact: Fact) -> str:
         t = ctx.facts.kind_of(fact).templates
-        return ctx.render(t.get("statement", "In {as_of}, {subject} was {role_of}."), ctx.values(fact)) or ""
+        return ctx.render(t["statement"], ctx.values(fact)) or ""
 
     by_month_ids = {month: [f.id for f in fs] for month, fs in by_month.items()}
+    one_holder = ctx.wording("one_holder")
     for fact in role_facts:
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
@@ -57,7 +60,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         explanation = sentence(fact)
         # Which post did P hold?  Another's post is proven not P's: a post has one holder at a time.
         if "ask_role" in t and (prompt := ctx.render(t["ask_role"], values, fact.according_to)):
-            chosen = pick_with(((capital(post(f)), f"{sentence(f)} A post has one holder at a time.", f.id)
+            chosen = pick_with(((capital(post(f)), f"{sentence(f)} {one_holder}", f.id)
                                 for f in by_id[month] if f.subject != fact.subject and folded[f.id] not in own_posts),
                                capital(post(fact)))
             if chosen:
@@ -67,7 +70,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                     proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
         # Who held post R?  Anyone else is proven not to.
         if "ask_holder" in t and (prompt := ctx.render(t["ask_holder"], values, fact.according_to)):
-            chosen = pick_with(((ctx.name(f.subject), f"{explanation} A post has one holder at a time.", f.id)
+            chosen = pick_with(((ctx.name(f.subject), f"{explanation} {one_holder}", f.id)
                                 for f in by_kind_id[month]
                                 if f.subject != fact.subject and folded[f.id] != folded[fact.id]),
                                ctx.name(fact.subject))
@@ -84,8 +87,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
         # True or false: the fact itself, and the same post given to a peer (proven false).
         if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.question(
-                family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
-                explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
+                family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.true,
+                explanation=explanation, facts=[fact], options=ctx.true_false(True, explanation)))
             # the next peer after this fact in id order, so each person appears in about one false statement
             ordered = by_id[month]
             start = next(i for i, f in enumerate(ordered) if f.id == fact.id)
@@ -96,9 +99,9 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 why = f"{explanation} {sentence(other)}"
                 if false_prompt:
                     questions.append(ctx.question(
-                        family=family, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
-                        explanation=f"False: {why}", facts=[fact, other], variant=f"false:{other.subject}",
-                        options=_true_false(FALSE, why),
+                        family=family, kind="true_false", template="statement", prompt=false_prompt,
+                        answer=ctx.false, explanation=ctx.false_because(why), facts=[fact, other],
+                        variant=f"false:{other.subject}", options=ctx.true_false(False, why),
                         proofs=[f.id for f in ordered if f.subject == other.subject
                                 or folded[fact.id] in held[(month, f.subject)]]
                         + _between(ordered, fact, other)))
