@@ -257,3 +257,48 @@ def test_wording_that_does_not_fit_is_a_located_problem(tmp_path):
         else:
             raise AssertionError(wording)
         assert expected in problem.message and problem.location.line and problem.code == "bad-wording"
+
+
+# -- disputed and attributed facts of every shape ---------------------------------------------------
+
+def test_disputed_facts_of_every_shape_are_asked_with_their_attribution(tmp_path):
+    cite = [{"source": "src", "quote": "q"}]
+    claim = {"according_to": "teleSUR", "disputed": "other sources disagree"}
+    document = {
+        "format": 1, "topic": {"id": "d", "title": "D"},
+        "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+        "entities": [{"id": f"p{i}", "name": f"Person {i}", "kind": "person"} for i in range(4)]
+        + [{"id": f"e{i}", "name": f"Event {i}", "kind": "event"} for i in range(5)]
+        + [{"id": "s", "name": "Side S", "kind": "faction"}, {"id": "t", "name": "Side T", "kind": "faction"},
+           {"id": "land", "name": "Land", "kind": "country"}],
+        "facts": [{"id": f"post{i}", "relation": "holds_role", "subject": f"p{i}", "role": role, "of": "land",
+                   "as_of": "2020-01", "citations": cite}
+                  for i, role in enumerate(["President", "Prime Minister", "Envoy"])]
+        + [{"id": "post-claim", "relation": "holds_role", "subject": "p3", "role": "Speaker", "of": "land",
+            "as_of": "2020-01", "citations": cite, **claim}]
+        + [{"id": f"ev{i}", "relation": "occurred", "subject": f"e{i}", "date": f"2020-0{i + 1}-10",
+            "citations": cite} for i in range(4)]
+        + [{"id": "ev-claim", "relation": "occurred", "subject": "e4", "date": "2020-06-01", "citations": cite, **claim},
+           {"id": "fig-claim", "relation": "figure", "subject": "e4", "citations": cite, **claim,
+            "quantity": {"value": 120, "unit": "people", "measure": "people at the rally"}},
+           {"id": "back-claim", "relation": "backs", "subject": "p0", "object": "s", "citations": cite, **claim},
+           {"id": "back", "relation": "backs", "subject": "p1", "object": "t", "citations": cite},
+           {"id": "silent", "relation": "backs", "subject": "p2", "object": "t", "citations": cite,
+            "disputed": "no one agrees"}],
+    }
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    checked = pipeline.check_facts(path)
+    [not_asked] = [w for w in checked.warnings if w.code == "not-asked"]
+    assert "'silent'" in not_asked.message and not_asked.message.startswith("not asked:")
+    questions = generate(checked.facts)
+    assert check_questions(questions) == []
+    for fact_id in ("post-claim", "ev-claim", "fig-claim", "back-claim"):
+        about = [q for q in questions if fact_id in q.facts]
+        assert about, fact_id
+        assert all("teleSUR" in q.prompt for q in about if q.facts == (fact_id,)), fact_id
+    assert not any("silent" in q.facts for q in questions)
+    # a disputed claim never proves or is an option of another question
+    assert not any("post-claim" in q.facts and len(q.facts) > 1 for q in questions)
+    assert not any(q.kind == "ordering" and "ev-claim" in q.facts for q in questions)
+    assert all(o.text != "Speaker of Land" for q in questions if "post-claim" not in q.facts for o in q.options)

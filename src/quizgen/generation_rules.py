@@ -23,11 +23,8 @@ PER_FACT_TEMPLATES: dict[str, tuple[str, ...]] = {
 
 
 def _asked(fact: Fact, shape: str) -> bool:
-    """Whether generators ask about the fact at all (disputed facts only with an attribution, and
-    only for binary relations)."""
-    if shape == "binary":
-        return not fact.disputed or bool(fact.according_to)
-    return not fact.disputed
+    """Whether generators ask about the fact at all: a disputed one only with its attribution."""
+    return not fact.disputed or bool(fact.according_to)
 
 
 def same_question_twice(facts: FactSet) -> Iterable[Problem]:
@@ -98,18 +95,30 @@ def wording_that_does_not_fit(facts: FactSet) -> Iterable[Problem]:
                           "error", "bad-wording")
 
 
-# In order: a rule runs only when the ones before it found nothing (later rules fill the wording).
+def not_asked(facts: FactSet) -> Iterable[Problem]:
+    """Warnings for facts no question asks, with the reason: a disputed fact can be asked only as
+    what its source says ("According to teleSUR, ..."), so one without an attribution is not."""
+    for index, fact in enumerate(facts.file.facts):
+        if fact.disputed and not fact.according_to:
+            yield Problem(facts.where("facts", index, "disputed"),
+                          f"not asked: fact '{fact.id}' is disputed and says whose claim it is nowhere",
+                          "add according_to: the source that reports it, and it is asked as 'According to …'",
+                          "warning", "not-asked")
+
+
+# In order: a rule runs only when the ones before it found no error (later rules fill the wording).
 RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (wording_that_does_not_fit, family_without_title,
-                                                              same_question_twice)
+                                                              same_question_twice, not_asked)
 
 
 def run(facts: FactSet, earlier: Sequence[Problem] = ()) -> list[Problem]:
-    """The first rule's problems that finds any; none when earlier checks found errors (the rules
-    assume sound references)."""
+    """The rules' problems, up to the first rule that finds an error; none when earlier checks found
+    errors (the rules assume sound references)."""
     if any(p.is_error for p in earlier):
         return []
+    found: list[Problem] = []
     for rule in RULES:
-        found = list(rule(facts))
-        if found:
-            return found
-    return []
+        found.extend(rule(facts))
+        if any(p.is_error for p in found):
+            break
+    return found

@@ -345,7 +345,12 @@ class Context:
         return [entity.name, *entity.aliases]
 
     def usable(self, fact: Fact) -> bool:
+        """Whether the fact may stand as plain truth: prove options wrong, be an option, be grouped."""
         return not fact.disputed
+
+    def asked(self, fact: Fact) -> bool:
+        """Whether questions are asked about the fact: a disputed one only with its attribution."""
+        return not fact.disputed or bool(fact.according_to)
 
 
 def pick(candidates: Iterable[tuple[str, str]], answer: str, limit: int = MAX_DISTRACTORS) -> list[tuple[str, str]]:

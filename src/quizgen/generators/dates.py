@@ -44,9 +44,11 @@ def generate(ctx: Context) -> list[Question]:
 def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     # an event without its statement in the file's words cannot be explained: it is not asked
-    events = [f for f in ctx.facts.file.facts
-              if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "event"
-              and ctx.usable(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
+    # (a disputed event is asked only with its attribution, and is never an option, a rival or in an order)
+    asked = [f for f in ctx.facts.file.facts
+             if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "event"
+             and ctx.asked(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
+    events = [f for f in asked if ctx.usable(f)]
 
     def label(fact: Fact) -> str:
         """How the event reads as an option or ordering item."""
@@ -77,16 +79,16 @@ def _family(ctx: Context, family: str) -> list[Question]:
     relation_days = {rel: [_days(f.date) for f in fs] for rel, fs in by_relation.items()}
     precision_days = {p: [_days(d) for d in dates] for p, dates in by_precision.items()}
 
-    for fact in events:
+    for fact in asked:
         assert fact.date is not None
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
         values = ctx.values(fact)
-        explanation = sentence(fact)
+        explanation = ctx.attributed(fact.according_to, sentence(fact))
         one_date = f"{explanation} {ctx.wording('one_date')}"
         # When?  Other dates of the timeline first (plausible), then nearby ones.
         if "ask_date" in t and (prompt := ctx.render(t["ask_date"], values, fact.according_to)):
-            same = _nearest(by_precision[fact.date.precision], precision_days[fact.date.precision],
+            same = _nearest(by_precision.get(fact.date.precision, []), precision_days.get(fact.date.precision, []),
                             _days(fact.date), lambda d: d != fact.date, 4)
             candidates = same[:2] + nearby(fact.date) + same[2:]
             wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
@@ -102,8 +104,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
                     variant="short_answer", proofs=timeline))
         # What happened on T?  Events of the same kind whose dates cannot be T.
         if "ask_event" in t and (prompt := ctx.render(t["ask_event"], values, fact.according_to)):
-            rivals = event_prompts[prompt]
-            if rivals[0] is fact:
+            rivals = event_prompts.get(prompt, [])
+            if rivals and rivals[0] is fact:
                 # Only events whose dates cannot be T are options, so one option is right.
                 others = _nearest(by_relation[fact.relation], relation_days[fact.relation], _days(fact.date),
                                   lambda f: disjoint(f.date, fact.date), 6)

@@ -29,7 +29,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     facts = sorted((f for f in ctx.facts.file.facts
                     if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "quantity"
-                    and ctx.usable(f) and f.quantity is not None), key=lambda f: f.id)
+                    and ctx.asked(f) and f.quantity is not None), key=lambda f: f.id)
     for fact in facts:
         q = fact.quantity
         assert q is not None

@@ -21,16 +21,18 @@ def generate(ctx: Context) -> list[Question]:
 def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     # a post without its statement in the file's words cannot be explained: it is not asked
-    role_facts = [f for f in ctx.facts.file.facts
-                  if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.usable(f)
-                  and "statement" in ctx.facts.kind_of(f).templates]
+    # (a disputed post is asked only with its attribution, and is never another question's option)
+    asked = [f for f in ctx.facts.file.facts
+             if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.asked(f)
+             and "statement" in ctx.facts.kind_of(f).templates]
+    role_facts = [f for f in asked if ctx.usable(f)]
     by_month: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in role_facts:
         by_month[ctx.facts.as_of(fact).month_key()].append(fact)
 
-    posts = {f.id: ctx.role_of(f) for f in role_facts}
+    posts = {f.id: ctx.role_of(f) for f in asked}
     folded = {fid: text.casefold() for fid, text in posts.items()}
-    month_of = {f.id: ctx.facts.as_of(f).month_key() for f in role_facts}
+    month_of = {f.id: ctx.facts.as_of(f).month_key() for f in asked}
     by_id = {month: sorted(fs, key=lambda f: f.id) for month, fs in by_month.items()}
     by_kind_id = {month: sorted(fs, key=lambda f: (ctx.facts.entities[f.subject].kind, f.id))
                   for month, fs in by_month.items()}
@@ -51,17 +53,18 @@ def _family(ctx: Context, family: str) -> list[Question]:
 
     by_month_ids = {month: [f.id for f in fs] for month, fs in by_month.items()}
     one_holder = ctx.wording("one_holder")
-    for fact in role_facts:
+    for fact in asked:
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
         values = ctx.values(fact)
         month = month_of[fact.id]
         own_posts = held[(month, fact.subject)]
-        explanation = sentence(fact)
+        explanation = ctx.attributed(fact.according_to, sentence(fact))
         # Which post did P hold?  Another's post is proven not P's: a post has one holder at a time.
         if "ask_role" in t and (prompt := ctx.render(t["ask_role"], values, fact.according_to)):
             chosen = pick_with(((capital(post(f)), f"{sentence(f)} {one_holder}", f.id)
-                                for f in by_id[month] if f.subject != fact.subject and folded[f.id] not in own_posts),
+                                for f in by_id.get(month, ()) if f.subject != fact.subject
+                                and folded[f.id] not in own_posts),
                                capital(post(fact)))
             if chosen:
                 questions.append(ctx.multiple_choice(
@@ -71,7 +74,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         # Who held post R?  Anyone else is proven not to.
         if "ask_holder" in t and (prompt := ctx.render(t["ask_holder"], values, fact.according_to)):
             chosen = pick_with(((ctx.name(f.subject), f"{explanation} {one_holder}", f.id)
-                                for f in by_kind_id[month]
+                                for f in by_kind_id.get(month, ())
                                 if f.subject != fact.subject and folded[f.id] != folded[fact.id]),
                                ctx.name(fact.subject))
             if chosen:
@@ -83,15 +86,16 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 questions.append(ctx.question(
                     family=family, kind="short_answer", template="ask_holder", prompt=prompt,
                     answer=ctx.name(fact.subject), accepted=ctx.aliases(fact.subject), explanation=explanation,
-                    facts=[fact], variant="short_answer", proofs=by_month_ids[month]))
+                    facts=[fact], variant="short_answer", proofs=by_month_ids.get(month, ())))
         # True or false: the fact itself, and the same post given to a peer (proven false).
         if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.question(
                 family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.true,
                 explanation=explanation, facts=[fact], options=ctx.true_false(True, explanation)))
             # the next peer after this fact in id order, so each person appears in about one false statement
-            ordered = by_id[month]
-            start = next(i for i, f in enumerate(ordered) if f.id == fact.id)
+            # (a disputed post proves no one else's false)
+            ordered = by_id.get(month, []) if not fact.disputed else []
+            start = next((i for i, f in enumerate(ordered) if f.id == fact.id), 0)
             other = next((f for f in ordered[start + 1:] + ordered[:start]
                           if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]), None)
             if other is not None:
