@@ -30,21 +30,21 @@ def _asked(fact: Fact, shape: str) -> bool:
 def same_question_twice(facts: FactSet) -> Iterable[Problem]:
     """Two facts whose questions read the same (a figure's measure given twice for two subjects,
     two relations with one wording): the bank would hold one question with two answers."""
-    from .generators.common import Context
+    from .generators.wording import Words
 
-    ctx = Context(facts)
+    words = Words(facts, facts.as_of)
     seen: dict[str, tuple[int, Fact, str]] = {}
     for index, fact in enumerate(facts.file.facts):
         kind = facts.kind_of(fact)
         if not _asked(fact, kind.shape):
             continue
-        values = ctx.values(fact)
+        values = words.values(fact)
         for name in PER_FACT_TEMPLATES.get(kind.shape, ()):
             if kind.shape == "quantity" and name != ("ask_value" if fact.according_to else "ask_value_unattributed"):
                 continue
             if name not in kind.templates:
                 continue
-            prompt = ctx.render(kind.templates[name], values, fact.according_to)
+            prompt = words.render(kind.templates[name], values, fact.according_to)
             if not prompt:
                 continue
             key = " ".join(prompt.split()).casefold()

@@ -9,7 +9,8 @@ from ..facts import Fact
 from ..ids import question_id
 from ..questions import Question
 from .binary import date_forms
-from .common import Context, pick, pick_with, question_random, sentences
+from .common import Context, sentences
+from .options import pick, pick_with, question_random
 
 ORDER_SIZE = 4
 
@@ -47,19 +48,19 @@ def _family(ctx: Context, family: str) -> list[Question]:
     # (a disputed event is asked only with its attribution, and is never an option, a rival or in an order)
     asked = [f for f in ctx.facts.file.facts
              if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "event"
-             and ctx.asked(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
-    events = [f for f in asked if ctx.usable(f)]
+             and ctx.index.asked(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
+    events = [f for f in asked if ctx.index.usable(f)]
 
     def label(fact: Fact) -> str:
         """How the event reads as an option or ordering item."""
         kind = ctx.facts.kind_of(fact)
         if "item" in kind.templates:
-            return ctx.render(kind.templates["item"], ctx.values(fact)) or ctx.name(fact.subject)
-        return ctx.name(fact.subject)
+            return ctx.words.render(kind.templates["item"], ctx.words.values(fact)) or ctx.words.name(fact.subject)
+        return ctx.words.name(fact.subject)
 
     def sentence(fact: Fact) -> str:
         t = ctx.facts.kind_of(fact).templates
-        return ctx.render(t["statement"], ctx.values(fact)) or label(fact)
+        return ctx.words.render(t["statement"], ctx.words.values(fact)) or label(fact)
 
     # Indexes, so that nothing below is quadratic in the number of events.
     by_precision: dict[str, list[PartialDate]] = {}
@@ -74,7 +75,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
     event_prompts: dict[str, list[Fact]] = {}
     for f in sorted(events, key=lambda f: f.id):
         t = ctx.facts.kind_of(f).templates
-        if "ask_event" in t and (prompt := ctx.render(t["ask_event"], ctx.values(f), f.according_to)):
+        if "ask_event" in t and (prompt := ctx.words.render(t["ask_event"], ctx.words.values(f), f.according_to)):
             event_prompts.setdefault(prompt, []).append(f)
     relation_days = {rel: [_days(f.date) for f in fs] for rel, fs in by_relation.items()}
     precision_days = {p: [_days(d) for d in dates] for p, dates in by_precision.items()}
@@ -83,27 +84,27 @@ def _family(ctx: Context, family: str) -> list[Question]:
         assert fact.date is not None
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
-        values = ctx.values(fact)
-        explanation = ctx.attributed(fact.according_to, sentence(fact))
-        one_date = f"{explanation} {ctx.wording('one_date')}"
+        values = ctx.words.values(fact)
+        explanation = ctx.words.attributed(fact.according_to, sentence(fact))
+        one_date = f"{explanation} {ctx.words.text('one_date')}"
         # When?  Other dates of the timeline first (plausible), then nearby ones.
-        if "ask_date" in t and (prompt := ctx.render(t["ask_date"], values, fact.according_to)):
+        if "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
             same = _nearest(by_precision.get(fact.date.precision, []), precision_days.get(fact.date.precision, []),
                             _days(fact.date), lambda d: d != fact.date, 4)
             candidates = same[:2] + nearby(fact.date) + same[2:]
             wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
             timeline = [fid for d in same for fid in on_date[d]]
             if len(wrong) >= 2:
-                questions.append(ctx.multiple_choice(
+                questions.append(ctx.build.multiple_choice(
                     family=family, template="ask_date", prompt=prompt, answer=(fact.date.human(), explanation),
                     wrong=wrong, explanation=explanation, facts=[fact], proofs=timeline))
             else:
-                questions.append(ctx.question(
+                questions.append(ctx.build.question(
                     family=family, kind="short_answer", template="ask_date", prompt=prompt,
                     answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact],
                     variant="short_answer", proofs=timeline))
         # What happened on T?  Events of the same kind whose dates cannot be T.
-        if "ask_event" in t and (prompt := ctx.render(t["ask_event"], values, fact.according_to)):
+        if "ask_event" in t and (prompt := ctx.words.render(t["ask_event"], values, fact.according_to)):
             rivals = event_prompts.get(prompt, [])
             if rivals and rivals[0] is fact:
                 # Only events whose dates cannot be T are options, so one option is right.
@@ -111,22 +112,22 @@ def _family(ctx: Context, family: str) -> list[Question]:
                                   lambda f: disjoint(f.date, fact.date), 6)
                 wrong = pick_with(((label(f), sentence(f), f.id) for f in others), label(fact))
                 if wrong:
-                    questions.append(ctx.multiple_choice(
+                    questions.append(ctx.build.multiple_choice(
                         family=family, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
                         wrong=[(text, why) for text, why, _ in wrong], explanation=explanation, facts=[fact],
                         proofs=[f.id for f in rivals] + [f.id for f in others]))
         # True or false, with a proven-wrong date for the false one.
-        if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
-            questions.append(ctx.question(
-                family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.true,
-                explanation=explanation, facts=[fact], options=ctx.true_false(True, explanation)))
+        if "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
+            questions.append(ctx.build.question(
+                family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
+                explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
             wrong_date = next(d for d in nearby(fact.date) if disjoint(d, fact.date))
-            false_prompt = ctx.render(t["statement"], {**values, "date": wrong_date.human(), "when": ctx.when(wrong_date)}, fact.according_to)
+            false_prompt = ctx.words.render(t["statement"], {**values, "date": wrong_date.human(), "when": ctx.words.when(wrong_date)}, fact.according_to)
             if false_prompt:
-                questions.append(ctx.question(
-                    family=family, kind="true_false", template="statement", prompt=false_prompt, answer=ctx.false,
-                    explanation=ctx.false_because(one_date), facts=[fact], variant=f"false:{wrong_date.iso()}",
-                    options=ctx.true_false(False, one_date)))
+                questions.append(ctx.build.question(
+                    family=family, kind="true_false", template="statement", prompt=false_prompt, answer=ctx.words.false,
+                    explanation=ctx.words.false_because(one_date), facts=[fact], variant=f"false:{wrong_date.iso()}",
+                    options=ctx.build.true_false(False, one_date)))
 
     # Ordering and "which came first", from events whose dates are pairwise distinct.
     ordered: list[Fact] = []
@@ -147,20 +148,20 @@ def _family(ctx: Context, family: str) -> list[Question]:
         while shown == items:
             rng.shuffle(shown)
         instruction = ctx.facts.kind_of(group[0]).templates.get("order")
-        explanation = sentences(ctx.wording("dated_item", item=label(f), date=f.date.human()) for f in group)
+        explanation = sentences(ctx.words.text("dated_item", item=label(f), date=f.date.human()) for f in group)
         if instruction:
-            questions.append(ctx.question(
+            questions.append(ctx.build.question(
                 family=family, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
                 explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
                 choices=shown, proofs=timeline, qid=qid))
         first_prompt = ctx.facts.kind_of(group[0]).templates.get("first")
         if first_prompt:
             first = group[0].date.human()
-            wrong = [(label(f), ctx.wording("later_than", item=label(f), date=f.date.human(), first=first))
+            wrong = [(label(f), ctx.words.text("later_than", item=label(f), date=f.date.human(), first=first))
                      for f in group[1:]]
-            questions.append(ctx.multiple_choice(
+            questions.append(ctx.build.multiple_choice(
                 family=family, template="first", prompt=either(ctx, first_prompt, sorted(items)),
-                answer=(items[0], ctx.wording("dated_item", item=items[0], date=first)), wrong=wrong,
+                answer=(items[0], ctx.words.text("dated_item", item=items[0], date=first)), wrong=wrong,
                 explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number),
                 proofs=timeline))
     return questions
@@ -168,8 +169,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
 
 def either(ctx: Context, question: str, items: list[str]) -> str:
     """'Which of these happened first?' -> 'Which of these happened first: A, B, C or D?'"""
-    return ctx.wording("choose_among", question=question.rstrip("?"),
-                       items=ctx.wording("list_separator").join(items[:-1]), last=items[-1])
+    return ctx.words.text("choose_among", question=question.rstrip("?"),
+                       items=ctx.words.text("list_separator").join(items[:-1]), last=items[-1])
 
 
 def _nearest(items: list, keys: list[int], target: int, keep, limit: int) -> list:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ..ids import digest
 from ..questions import Question
-from .common import Context, capitalise, format_number, pick
+from .common import Context
+from .options import pick
+from .wording import capitalise, format_number
 
 FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
 
@@ -29,31 +31,31 @@ def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     facts = sorted((f for f in ctx.facts.file.facts
                     if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "quantity"
-                    and ctx.asked(f) and f.quantity is not None), key=lambda f: f.id)
+                    and ctx.index.asked(f) and f.quantity is not None), key=lambda f: f.id)
     for fact in facts:
         q = fact.quantity
         assert q is not None
         t = ctx.facts.kind_of(fact).templates
         key = "ask_value" if fact.according_to else "ask_value_unattributed"
-        if key not in t or not (prompt := ctx.render(t[key], ctx.values(fact))):
+        if key not in t or not (prompt := ctx.words.render(t[key], ctx.words.values(fact))):
             continue
-        answer = ctx.quantity(q.value, q.unit, q.qualifier)
-        who = fact.according_to or ctx.wording("figure_given_by_all")
-        explanation = ctx.wording("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
-        why = f"{explanation} {ctx.wording('one_figure')}"
+        answer = ctx.words.quantity(q.value, q.unit, q.qualifier)
+        who = fact.according_to or ctx.words.text("figure_given_by_all")
+        explanation = ctx.words.text("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
+        why = f"{explanation} {ctx.words.text('one_figure')}"
         values = [nice(q.value * f) for f in FACTORS]
         whole = float(q.value).is_integer()
         values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))]
-        wrong = pick(((ctx.quantity(v, q.unit, q.qualifier), why) for v in values), answer)
+        wrong = pick(((ctx.words.quantity(v, q.unit, q.qualifier), why) for v in values), answer)
         # The kind is the fact's own: chosen by its id, and part of the question's id.
         if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
-            questions.append(ctx.multiple_choice(
+            questions.append(ctx.build.multiple_choice(
                 family=family, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
                 explanation=explanation, facts=[fact], variant="multiple_choice"))
         else:
             number = format_number(q.value)
             accepted = [answer, number, f"{number} {q.unit}", number.replace(",", "")]
-            questions.append(ctx.question(
+            questions.append(ctx.build.question(
                 family=family, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
                 explanation=explanation, facts=[fact], variant="short_answer"))
     return questions

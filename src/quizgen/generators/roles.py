@@ -8,7 +8,8 @@ from ..facts import Fact
 from ..ids import question_id
 from ..questions import Pair, Question
 from .binary import MATCH_SIZE, even_groups
-from .common import Context, pick_with, question_random, sentences
+from .common import Context, sentences
+from .options import pick_with, question_random
 
 
 
@@ -23,14 +24,14 @@ def _family(ctx: Context, family: str) -> list[Question]:
     # a post without its statement in the file's words cannot be explained: it is not asked
     # (a disputed post is asked only with its attribution, and is never another question's option)
     asked = [f for f in ctx.facts.file.facts
-             if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.asked(f)
+             if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.index.asked(f)
              and "statement" in ctx.facts.kind_of(f).templates]
-    role_facts = [f for f in asked if ctx.usable(f)]
+    role_facts = [f for f in asked if ctx.index.usable(f)]
     by_month: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in role_facts:
         by_month[ctx.facts.as_of(fact).month_key()].append(fact)
 
-    posts = {f.id: ctx.role_of(f) for f in asked}
+    posts = {f.id: ctx.words.role_of(f) for f in asked}
     folded = {fid: text.casefold() for fid, text in posts.items()}
     month_of = {f.id: ctx.facts.as_of(f).month_key() for f in asked}
     by_id = {month: sorted(fs, key=lambda f: f.id) for month, fs in by_month.items()}
@@ -49,49 +50,49 @@ def _family(ctx: Context, family: str) -> list[Question]:
 
     def sentence(fact: Fact) -> str:
         t = ctx.facts.kind_of(fact).templates
-        return ctx.render(t["statement"], ctx.values(fact)) or ""
+        return ctx.words.render(t["statement"], ctx.words.values(fact)) or ""
 
     by_month_ids = {month: [f.id for f in fs] for month, fs in by_month.items()}
-    one_holder = ctx.wording("one_holder")
+    one_holder = ctx.words.text("one_holder")
     for fact in asked:
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
-        values = ctx.values(fact)
+        values = ctx.words.values(fact)
         month = month_of[fact.id]
         own_posts = held[(month, fact.subject)]
-        explanation = ctx.attributed(fact.according_to, sentence(fact))
+        explanation = ctx.words.attributed(fact.according_to, sentence(fact))
         # Which post did P hold?  Another's post is proven not P's: a post has one holder at a time.
-        if "ask_role" in t and (prompt := ctx.render(t["ask_role"], values, fact.according_to)):
+        if "ask_role" in t and (prompt := ctx.words.render(t["ask_role"], values, fact.according_to)):
             chosen = pick_with(((capital(post(f)), f"{sentence(f)} {one_holder}", f.id)
                                 for f in by_id.get(month, ()) if f.subject != fact.subject
                                 and folded[f.id] not in own_posts),
                                capital(post(fact)))
             if chosen:
-                questions.append(ctx.multiple_choice(
+                questions.append(ctx.build.multiple_choice(
                     family=family, template="ask_role", prompt=prompt, answer=(capital(post(fact)), explanation),
                     wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
                     proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
         # Who held post R?  Anyone else is proven not to.
-        if "ask_holder" in t and (prompt := ctx.render(t["ask_holder"], values, fact.according_to)):
-            chosen = pick_with(((ctx.name(f.subject), f"{explanation} {one_holder}", f.id)
+        if "ask_holder" in t and (prompt := ctx.words.render(t["ask_holder"], values, fact.according_to)):
+            chosen = pick_with(((ctx.words.name(f.subject), f"{explanation} {one_holder}", f.id)
                                 for f in by_kind_id.get(month, ())
                                 if f.subject != fact.subject and folded[f.id] != folded[fact.id]),
-                               ctx.name(fact.subject))
+                               ctx.words.name(fact.subject))
             if chosen:
-                questions.append(ctx.multiple_choice(
-                    family=family, template="ask_holder", prompt=prompt, answer=(ctx.name(fact.subject), explanation),
+                questions.append(ctx.build.multiple_choice(
+                    family=family, template="ask_holder", prompt=prompt, answer=(ctx.words.name(fact.subject), explanation),
                     wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
                     proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
             else:
-                questions.append(ctx.question(
+                questions.append(ctx.build.question(
                     family=family, kind="short_answer", template="ask_holder", prompt=prompt,
-                    answer=ctx.name(fact.subject), accepted=ctx.aliases(fact.subject), explanation=explanation,
+                    answer=ctx.words.name(fact.subject), accepted=ctx.words.aliases(fact.subject), explanation=explanation,
                     facts=[fact], variant="short_answer", proofs=by_month_ids.get(month, ())))
         # True or false: the fact itself, and the same post given to a peer (proven false).
-        if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
-            questions.append(ctx.question(
-                family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.true,
-                explanation=explanation, facts=[fact], options=ctx.true_false(True, explanation)))
+        if "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
+            questions.append(ctx.build.question(
+                family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
+                explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
             # the next peer after this fact in id order, so each person appears in about one false statement
             # (a disputed post proves no one else's false)
             ordered = by_id.get(month, []) if not fact.disputed else []
@@ -99,13 +100,13 @@ def _family(ctx: Context, family: str) -> list[Question]:
             other = next((f for f in ordered[start + 1:] + ordered[:start]
                           if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]), None)
             if other is not None:
-                false_prompt = ctx.render(t["statement"], {**values, "subject": ctx.phrase(other.subject)})
+                false_prompt = ctx.words.render(t["statement"], {**values, "subject": ctx.words.phrase(other.subject)})
                 why = f"{explanation} {sentence(other)}"
                 if false_prompt:
-                    questions.append(ctx.question(
+                    questions.append(ctx.build.question(
                         family=family, kind="true_false", template="statement", prompt=false_prompt,
-                        answer=ctx.false, explanation=ctx.false_because(why), facts=[fact, other],
-                        variant=f"false:{other.subject}", options=ctx.true_false(False, why),
+                        answer=ctx.words.false, explanation=ctx.words.false_because(why), facts=[fact, other],
+                        variant=f"false:{other.subject}", options=ctx.build.true_false(False, why),
                         proofs=[f.id for f in ordered if f.subject == other.subject
                                 or folded[fact.id] in held[(month, f.subject)]]
                         + _between(ordered, fact, other)))
@@ -121,19 +122,19 @@ def _family(ctx: Context, family: str) -> list[Question]:
         if len(chosen) < 3:
             continue
         for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
-            month_text = ctx.month(group[0])
+            month_text = ctx.words.month(group[0])
             qid = question_id(family, "match", [f.id for f in group], f"{month_text}:{number}")
             rng = question_random(qid)
             group = sorted(group, key=lambda f: f.id)
             rng.shuffle(group)
-            pairs = [Pair(left=ctx.name(f.subject), right=capital(post(f))) for f in group]
+            pairs = [Pair(left=ctx.words.name(f.subject), right=capital(post(f))) for f in group]
             right = sorted({p.right for p in pairs})
             rng.shuffle(right)
             kind = ctx.facts.kind_of(group[0])
-            questions.append(ctx.question(
+            questions.append(ctx.build.question(
                 family=family, kind="matching", template="match",
                 prompt=f"{kind.templates['match']} ({month_text})", answer="; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left)),
-                explanation=sentences(sentence(f) for f in sorted(group, key=lambda f: ctx.name(f.subject))), facts=sorted(group, key=lambda f: f.id),
+                explanation=sentences(sentence(f) for f in sorted(group, key=lambda f: ctx.words.name(f.subject))), facts=sorted(group, key=lambda f: f.id),
                 variant=f"{month_text}:{number}", pairs=pairs, choices=right, proofs=by_month_ids[month], qid=qid))
     return questions
 

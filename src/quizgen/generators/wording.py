@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import string
 from functools import lru_cache
-from typing import Mapping
+from typing import Callable, Mapping
 
-from ..facts import FactSet
+from ..dates import PartialDate
+from ..facts import Fact, FactSet
 from ..shipped import data
 
 
@@ -36,3 +37,102 @@ class Wording:
 
     def __call__(self, key: str, **values: str) -> str:
         return self.texts[key].format_map(values)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def decapitalise(text: str) -> str:
+    """Lower-case the first letter of a question so it can follow 'According to X, '."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+@lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[str, ...]:
+    return tuple(f for _, f, _, _ in string.Formatter().parse(template) if f)
+
+
+def format_number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+class Words:
+    """A fact set's words: entity names and phrases, placeholder values, filled templates, and the
+    wording texts around them (``words.text("false_because", why=...)``)."""
+
+    def __init__(self, facts: FactSet, as_of: Callable[[Fact], PartialDate]) -> None:
+        self.facts = facts
+        self.as_of = as_of
+        self.text = Wording.of(facts)
+
+    def name(self, entity_id: str) -> str:
+        return self.facts.entities[entity_id].name
+
+    def phrase(self, entity_id: str) -> str:
+        return self.facts.entities[entity_id].phrase
+
+    def role_of(self, fact: Fact) -> str:
+        role = fact.role or ""
+        return self.text("role_of", role=role, of=self.phrase(fact.of)) if fact.of else role
+
+    def when(self, date: PartialDate) -> str:
+        """'on 13 January 2020', 'in January 2020', 'in 2020' (the words are data)."""
+        return self.text(f"when_{date.precision}", date=date.human())
+
+    def quantity(self, value: float, unit: str, qualifier: str) -> str:
+        return self.text(f"quantity_{qualifier}", value=format_number(value), unit=unit).strip()
+
+    @property
+    def true(self) -> str:
+        return self.text("true")
+
+    @property
+    def false(self) -> str:
+        return self.text("false")
+
+    def false_because(self, why: str) -> str:
+        return self.text("false_because", why=why)
+
+    def attributed(self, attribution: str | None, explanation: str) -> str:
+        return self.text("according_to_explanation", source=attribution, text=explanation) if attribution \
+            else explanation
+
+    def month(self, fact: Fact) -> str:
+        date = self.as_of(fact)
+        return PartialDate(date.year, date.month).human()
+
+    def values(self, fact: Fact) -> dict[str, str]:
+        """Placeholder values for a fact's templates (phrases, not names: they stand inside sentences)."""
+        values = {
+            "subject": self.phrase(fact.subject),
+            "object": self.phrase(fact.object) if fact.object else "",
+            "date": fact.date.human() if fact.date else "",
+            "when": self.when(fact.date) if fact.date else "",
+            "place": self.phrase(fact.place) if fact.place else "",
+            "role_of": self.role_of(fact),
+            "as_of": self.month(fact),
+            "according_to": fact.according_to or "",
+            "measure": fact.quantity.measure if fact.quantity else "",
+            "unit": fact.quantity.unit if fact.quantity else "",
+        }
+        return values
+
+    def render(self, template: str, values: dict[str, str], attribution: str | None = None) -> str | None:
+        """Fill a template; None when it needs a value the fact does not have."""
+        if any(not values.get(name) for name in _fields(template)):
+            return None
+        if attribution:
+            # lower-case the template's own first word ("Which" -> "which"), never a filled-in name
+            if not template.startswith("{"):
+                template = decapitalise(template)
+            return self.text("according_to", source=attribution, text=template.format_map(values))
+        return capitalise(template.format_map(values))
+
+    def aliases(self, entity_id: str) -> list[str]:
+        entity = self.facts.entities[entity_id]
+        return [entity.name, *entity.aliases]
