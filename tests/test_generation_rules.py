@@ -12,6 +12,7 @@ from conftest import ROOT
 from quizgen import pipeline
 from quizgen.checks import check_questions
 from quizgen.errors import FactFileError
+from quizgen.generation_rules import QUESTIONS
 from quizgen.generators import generate
 
 NAMES = ["Alba", "Bruno", "Cleo", "Dara", "Ezra", "Faye", "Gus"]
@@ -66,8 +67,9 @@ def fact_files(draw):
                       "citations": cite, **draw(extras)})
     for index in range(draw(st.integers(0, 3))):
         facts.append({"id": fid(), "relation": "figure", "subject": draw(st.sampled_from(events)),
-                      "quantity": {"value": draw(st.integers(1, 5000)), "unit": "people",
-                                   "qualifier": draw(st.sampled_from(["exactly", "about", "more_than"])),
+                      "quantity": {"value": draw(st.integers(1, 5000)), "unit": "people", "unit_one": "person",
+                                   "qualifier": draw(st.sampled_from(["exactly", "about", "more_than", "almost",
+                                                                      "nearly", "up_to"])),
                                    "measure": draw(st.sampled_from(["people counted", "people moved"]))},
                       "citations": cite, **draw(extras)})
     closures = []
@@ -84,7 +86,11 @@ def fact_files(draw):
             closures.append({"relation": relation, "kind": "functional", "reason": "one each"})
     if not facts:
         facts.append({"id": "f0", "relation": "occurred", "subject": events[0], "date": "2020", "citations": cite})
-    return {"format": 1, "topic": {"id": "random", "title": "Random"},
+    skip = {shape: draw(st.lists(st.sampled_from(QUESTIONS[shape]), max_size=2, unique=True))
+            for shape in ("binary", "event")}
+    relations = {name: {"skip": skip[shape]} for name, shape in (("signed", "binary"), ("occurred", "event"))
+                 if skip[shape]}
+    return {"format": 1, "topic": {"id": "random", "title": "Random"}, "relations": relations,
             "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
             "entities": entities, "facts": facts, "closures": closures}
 
@@ -302,3 +308,45 @@ def test_disputed_facts_of_every_shape_are_asked_with_their_attribution(tmp_path
     assert not any("post-claim" in q.facts and len(q.facts) > 1 for q in questions)
     assert not any(q.kind == "ordering" and "ev-claim" in q.facts for q in questions)
     assert all(o.text != "Speaker of Land" for q in questions if "post-claim" not in q.facts for o in q.options)
+
+
+# -- format additions ----------------------------------------------------------------------------------
+
+def test_singular_unit_new_qualifiers_skip_and_post_without_as_of(tmp_path):
+    cite = [{"source": "src", "quote": "q"}]
+    document = {
+        "format": 1, "topic": {"id": "fa", "title": "FA"},
+        "sources": [{"id": "src", "publisher": "P", "title": "T", "published": "2020-03-01"}],
+        "entities": [{"id": f"e{i}", "name": f"Event {i}", "kind": "event"} for i in range(5)]
+        + [{"id": "p", "name": "Pat", "kind": "person"}, {"id": "land", "name": "Land", "kind": "country"}],
+        "relations": {"occurred": {"skip": ["order", "first"]}},
+        "facts": [{"id": f"ev{i}", "relation": "occurred", "subject": f"e{i}", "date": f"2020-0{i + 1}-10",
+                   "citations": cite} for i in range(5)]
+        + [{"id": "one", "relation": "figure", "subject": "e0", "citations": cite,
+            "quantity": {"value": 1, "unit": "hours", "unit_one": "hour", "measure": "the length of the talk"}},
+           {"id": "almost", "relation": "figure", "subject": "e1", "citations": cite, "according_to": "the UN",
+            "quantity": {"value": 300, "unit": "people", "qualifier": "almost", "measure": "people there"}},
+           {"id": "post", "relation": "holds_role", "subject": "p", "role": "Mayor", "of": "land", "citations": cite}],
+    }
+    path = tmp_path / "fa.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    checked = pipeline.check_facts(path)
+    [no_as_of] = [w for w in checked.warnings if w.code == "no-as-of"]
+    assert "'post'" in no_as_of.message and "2020-03" in no_as_of.message
+    questions = generate(checked.facts)
+    one = next(q for q in questions if q.facts == ("one",))
+    assert one.answer == "1 hour" and "1 hours" not in one.model_dump_json()
+    almost = next(q for q in questions if q.facts == ("almost",))
+    assert almost.answer == "almost 300 people"
+    assert not any(q.template in ("order", "first") for q in questions)  # skipped for this relation
+    assert any(q.template == "ask_event" for q in questions)  # the others still asked
+    # skip names only questions the shape asks
+    document["relations"]["occurred"]["skip"] = ["ask_role"]
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    try:
+        pipeline.check_facts(path)
+    except FactFileError as error:
+        [problem] = error.problems
+    else:
+        raise AssertionError("skip accepted a question the shape does not ask")
+    assert problem.code == "bad-skip" and problem.location.line and "ask_role" in problem.message

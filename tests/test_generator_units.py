@@ -41,7 +41,10 @@ def test_words_fill_the_wording_texts(facts):
     words = Words(facts, facts.as_of)
     assert words.when(PartialDate(2020, 1, 13)) == "on 13 January 2020"
     assert words.when(PartialDate(2020, 1)) == "in January 2020"
-    assert words.quantity(5000, "people", "more_than") == "more than 5,000 people"
+    from quizgen.facts import Quantity
+
+    assert words.quantity(5000, Quantity(value=5000, unit="people", qualifier="more_than", measure="m")) == \
+        "more than 5,000 people"
     assert words.render("Who signed {object}?", {"object": ""}) is None  # a missing value: not asked
     assert words.render("Which of these signed {object}?", {"object": "the deal"}, "the UN") == \
         "According to the UN, which of these signed the deal?"

@@ -43,7 +43,7 @@ ENTITY_KINDS: tuple[str, ...] = EntityKind.__args__  # type: ignore[attr-defined
 
 Shape = Literal["binary", "role", "event", "quantity"]
 Family = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Qualifier = Literal["exactly", "about", "more_than", "at_least", "fewer_than", "up_to"]
+Qualifier = Literal["exactly", "about", "more_than", "at_least", "fewer_than", "up_to", "almost", "nearly"]
 
 
 class Model(BaseModel):
@@ -95,6 +95,8 @@ class Citation(Model):
 class Quantity(Model):
     value: Annotated[float, Field(ge=0)]
     unit: Text = Field(description="What is counted, plural: 'civilians', 'hours'.")
+    unit_one: str | None = Field(default=None, min_length=1,
+                                 description="The unit for a value of exactly 1, singular: 'hour' beside 'hours'.")
     qualifier: Qualifier = "exactly"
     measure: Text = Field(description="Noun phrase for the question: 'civilians killed since the offensive began'.")
 
@@ -132,6 +134,8 @@ class RelationKind(Model):
     subject_label: str = "Subject"
     object_label: str = "Object"
     templates: Mapping[str, str] = Field(default_factory=dict)
+    skip: tuple[str, ...] = Field(default=(), description="Question templates not to ask for this relation "
+                                                         "(e.g. 'order', 'ask_event'); their wording is kept.")
 
 
 class RelationOverride(Model):
@@ -146,6 +150,7 @@ class RelationOverride(Model):
     subject_label: str | None = None
     object_label: str | None = None
     templates: Mapping[str, str] = Field(default_factory=dict)
+    skip: tuple[str, ...] | None = None
 
 
 class FamilyOverride(Model):

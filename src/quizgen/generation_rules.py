@@ -42,7 +42,7 @@ def same_question_twice(facts: FactSet) -> Iterable[Problem]:
         for name in PER_FACT_TEMPLATES.get(kind.shape, ()):
             if kind.shape == "quantity" and name != ("ask_value" if fact.according_to else "ask_value_unattributed"):
                 continue
-            if name not in kind.templates:
+            if name not in kind.templates or name in kind.skip:
                 continue
             prompt = words.render(kind.templates[name], values, fact.according_to)
             if not prompt:
@@ -106,9 +106,39 @@ def not_asked(facts: FactSet) -> Iterable[Problem]:
                           "warning", "not-asked")
 
 
+# The questions each shape asks, by template key (what a relation kind's `skip` may name).
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "binary": ("ask_subject", "ask_not_subject", "ask_object", "statement", "ask_date", "ask_place", "match"),
+    "role": ("ask_role", "ask_holder", "statement", "match"),
+    "event": ("ask_date", "ask_event", "statement", "order", "first"),
+    "quantity": ("ask_value", "ask_value_unattributed"),
+}
+
+
+def skip_that_does_not_fit(facts: FactSet) -> Iterable[Problem]:
+    """A relation kind's `skip` names questions its shape asks."""
+    for name, kind in facts.relation_kinds.items():
+        for index, key in enumerate(kind.skip):
+            if key not in QUESTIONS[kind.shape]:
+                where = facts.where("relations", name, "skip", index)
+                yield Problem(where, f"relation '{name}' skips '{key}', which a {kind.shape} relation does not ask",
+                              "it may skip " + ", ".join(QUESTIONS[kind.shape]), "error", "bad-skip")
+
+
+def post_without_as_of(facts: FactSet) -> Iterable[Problem]:
+    """A post without `as_of` is taken to hold when its earliest source was published: say so."""
+    for index, fact in enumerate(facts.file.facts):
+        if facts.kind_of(fact).shape == "role" and fact.as_of is None:
+            yield Problem(facts.where("facts", index, "id"),
+                          f"post '{fact.id}' has no as_of; it is asked as held in {facts.as_of(fact).iso()[:7]}, "
+                          "when its earliest source was published",
+                          "add as_of: the month the source says the post was held", "warning", "no-as-of")
+
+
 # In order: a rule runs only when the ones before it found no error (later rules fill the wording).
 RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (wording_that_does_not_fit, family_without_title,
-                                                              same_question_twice, not_asked)
+                                                              skip_that_does_not_fit, same_question_twice,
+                                                              not_asked, post_without_as_of)
 
 
 def run(facts: FactSet, earlier: Sequence[Problem] = ()) -> list[Problem]:

@@ -35,6 +35,12 @@ def generate(facts: FactSet, families: Iterable[str] | None = None) -> list[Ques
     questions: list[Question] = []
     for generator in REGISTRY.values():
         questions.extend(generator(ctx))
+    # a relation kind's `skip` turns off those questions (their wording still explains others)
+    skipped = {name for name, kind in facts.relation_kinds.items() if kind.skip}
+    if skipped:
+        questions = [q for q in questions if not any(
+            facts.facts[f].relation in skipped and q.template in facts.kind_of(facts.facts[f]).skip
+            for f in q.facts[:1])]
     if families:
         chosen = set(families)
         questions = [q for q in questions if q.family in chosen]

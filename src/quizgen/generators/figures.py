@@ -6,7 +6,7 @@ from ..ids import digest
 from ..questions import Question
 from .common import Context
 from .options import pick
-from .wording import capitalise, format_number
+from .wording import capitalise, format_number, unit_for
 
 FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
 
@@ -39,14 +39,14 @@ def _family(ctx: Context, family: str) -> list[Question]:
         key = "ask_value" if fact.according_to else "ask_value_unattributed"
         if key not in t or not (prompt := ctx.words.render(t[key], ctx.words.values(fact))):
             continue
-        answer = ctx.words.quantity(q.value, q.unit, q.qualifier)
+        answer = ctx.words.quantity(q.value, q)
         who = fact.according_to or ctx.words.text("figure_given_by_all")
         explanation = ctx.words.text("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
         why = f"{explanation} {ctx.words.text('one_figure')}"
         values = [nice(q.value * f) for f in FACTORS]
         whole = float(q.value).is_integer()
         values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))]
-        wrong = pick(((ctx.words.quantity(v, q.unit, q.qualifier), why) for v in values), answer)
+        wrong = pick(((ctx.words.quantity(v, q), why) for v in values), answer)
         # The kind is the fact's own: chosen by its id, and part of the question's id.
         if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
             questions.append(ctx.build.multiple_choice(
@@ -54,7 +54,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 explanation=explanation, facts=[fact], variant="multiple_choice"))
         else:
             number = format_number(q.value)
-            accepted = [answer, number, f"{number} {q.unit}", number.replace(",", "")]
+            accepted = [answer, number, f"{number} {unit_for(q.value, q)}", number.replace(",", "")]
             questions.append(ctx.build.question(
                 family=family, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
                 explanation=explanation, facts=[fact], variant="short_answer"))

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Callable, Mapping
 
 from ..dates import PartialDate
-from ..facts import Fact, FactSet
+from ..facts import Fact, FactSet, Quantity
 from ..shipped import data
 
 
@@ -61,6 +61,10 @@ def format_number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def unit_for(value: float, quantity: Quantity) -> str:
+    return quantity.unit_one if value == 1 and quantity.unit_one else quantity.unit
+
+
 class Words:
     """A fact set's words: entity names and phrases, placeholder values, filled templates, and the
     wording texts around them (``words.text("false_because", why=...)``)."""
@@ -84,8 +88,10 @@ class Words:
         """'on 13 January 2020', 'in January 2020', 'in 2020' (the words are data)."""
         return self.text(f"when_{date.precision}", date=date.human())
 
-    def quantity(self, value: float, unit: str, qualifier: str) -> str:
-        return self.text(f"quantity_{qualifier}", value=format_number(value), unit=unit).strip()
+    def quantity(self, value: float, quantity: Quantity) -> str:
+        """A figure as it reads: its qualifier's wording, and the singular unit for exactly 1."""
+        return self.text(f"quantity_{quantity.qualifier}", value=format_number(value),
+                         unit=unit_for(value, quantity)).strip()
 
     @property
     def true(self) -> str:
