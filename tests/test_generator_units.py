@@ -66,5 +66,5 @@ def test_builder_cites_and_tags(facts):
     question = build.question(family="signing", kind="short_answer", template="t", prompt="P?", answer="A",
                               accepted=["A"], explanation="E.", facts=[fact], proofs=["x", fact.id])
     assert question.citations[0].quote == fact.citations[0].quote
-    assert question.proofs == ("x",) and question.facts == (fact.id,)
+    assert question.proofs == ("x", fact.id) and question.facts == (fact.id,)
     assert "quizgen::" + facts.topic.id in question.tags

@@ -38,13 +38,12 @@ def same_question_twice(facts: FactSet) -> Iterable[Problem]:
         kind = facts.kind_of(fact)
         if not _asked(fact, kind.shape):
             continue
-        values = words.values(fact)
         for name in PER_FACT_TEMPLATES.get(kind.shape, ()):
             if kind.shape == "quantity" and name != ("ask_value" if fact.according_to else "ask_value_unattributed"):
                 continue
             if name not in kind.templates or name in kind.skip:
                 continue
-            prompt = words.render(kind.templates[name], values, fact.according_to)
+            prompt = words.render_fact(kind.templates[name], fact, fact.according_to)
             if not prompt:
                 continue
             key = " ".join(prompt.split()).casefold()

@@ -93,8 +93,9 @@ def update(state: dict, questions: Sequence[Question], at: int) -> NoteTimes:
     for question in questions:
         digest = content_hash(question)
         entry = notes.get(question.id)
-        old = previous_id(question.family, question.template, question.facts, question.kind, question.id)
-        if entry is None and old in notes and notes[old].get("kind") == question.kind and \
+        old = None if entry or not notes else previous_id(question.family, question.template, question.facts, question.kind,
+                                             question.id)
+        if old in notes and notes[old].get("kind") == question.kind and \
                 notes[old].get("hash") == content_hash(question.model_copy(update={"id": old})):
             # renamed, content unchanged: the old id's change time carries forward
             notes[question.id] = {**notes[old], "hash": digest, "retired_at": None}

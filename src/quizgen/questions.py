@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 Kind = Literal["multiple_choice", "true_false", "short_answer", "matching", "ordering"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
@@ -52,7 +52,7 @@ class Question(Model):
     explanation: str
     citations: tuple[QuestionCitation, ...] = Field(min_length=1)
     facts: tuple[str, ...] = Field(min_length=1)
-    proofs: tuple[str, ...] = Field(default=(), exclude=True,
+    proofs: SkipValidation[tuple[str, ...]] = Field(default=(), exclude=True,
                                     description="Not exported. Other facts the question's options, wording or "
                                     "existence rest on (distractor proofs, competing facts); with `facts`, every "
                                     "fact whose change can change this question.")

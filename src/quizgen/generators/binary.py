@@ -89,7 +89,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                         offer(("ask_not_subject", obj), fact, len(wrong), partial(
                             ctx.build.multiple_choice, family=family, template="ask_not_subject", prompt=prompt,
                             answer=(ctx.words.name(subject), negated_text), wrong=wrong, explanation=negated_text,
-                            facts=[fact], proofs=ctx.index.about(relation, obj, *options)))
+                            facts=[fact], proofs=partial(ctx.index.about, relation, obj, *options)))
                 prompt = ctx.words.render(t["statement"], values, attribution)
                 if prompt:
                     false_statements.append(ctx.build.question(
@@ -116,7 +116,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
                         ctx.build.multiple_choice, family=family, template="ask_subject", prompt=prompt,
                         answer=(ctx.words.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact],
-                        proofs=ctx.index.about(relation, obj, *candidates)))
+                        proofs=partial(ctx.index.about, relation, obj, *candidates)))
             # What did S X?  Not asked when S is said to have several: the question would have two answers.
             if "ask_object" in t and _single_object(ctx, relation, subject):
                 candidates = [c for c in ctx.proofs.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..dates import PartialDate
 from ..facts import Fact, FactSet
@@ -26,7 +26,15 @@ class Builder:
         return (Option(text=self.words.true, correct=answer_true, why=why),
                 Option(text=self.words.false, correct=not answer_true, why=why))
 
-    def citations(self, facts: Iterable[Fact]) -> tuple[QuestionCitation, ...]:
+    def citations(self, facts: Sequence[Fact]) -> tuple[QuestionCitation, ...]:
+        """Every quote of the facts, each once, in the facts' order (made once per list of facts)."""
+        by_facts = self.__dict__.setdefault("_citations_by_facts", {})
+        ids = tuple(f.id for f in facts)
+        if ids not in by_facts:
+            by_facts[ids] = self._citations(facts)
+        return by_facts[ids]
+
+    def _citations(self, facts: Sequence[Fact]) -> tuple[QuestionCitation, ...]:
         cache = self.__dict__.setdefault("_citation_cache", {})
         seen: set[tuple[str, str]] = set()
         result = []
@@ -52,21 +60,21 @@ class Builder:
     def question(self, *, family: str, kind: str, template: str, prompt: str, answer: str, explanation: str,
                  facts: Sequence[Fact], variant: str = "", options: tuple[Option, ...] = (),
                  accepted: Sequence[str] = (), pairs: Sequence[Pair] = (), items: Sequence[str] = (),
-                 choices: Sequence[str] | None = None, proofs: Iterable[str] = (), qid: str | None = None) -> Question:
+                 choices: Sequence[str] | None = None, proofs: Iterable[str] | Callable[[], Iterable[str]] = (),
+                 qid: str | None = None) -> Question:
         as_of = max((self.index.as_of(f) for f in facts), key=PartialDate.sort_key)
-        own = {f.id for f in facts}
         return Question(
             id=qid or question_id(family, template, [f.id for f in facts], variant),
             family=family, kind=kind, template=template, prompt=prompt, answer=answer,
             choices=tuple(choices) if choices is not None else tuple(o.text for o in options),
             options=options, accepted=tuple(dict.fromkeys(accepted)), pairs=tuple(pairs), items=tuple(items),
             explanation=explanation, citations=self.citations(facts), facts=tuple(f.id for f in facts),
-            proofs=tuple(sorted(set(proofs) - own)), tags=self.tags(family, kind), as_of=as_of.iso(),
+            proofs=tuple(proofs() if callable(proofs) else proofs), tags=self.tags(family, kind), as_of=as_of.iso(),
         )
 
     def multiple_choice(self, *, family: str, template: str, prompt: str, answer: tuple[str, str],
                         wrong: Sequence[tuple[str, str]], explanation: str, facts: Sequence[Fact],
-                        variant: str = "", proofs: Iterable[str] = ()) -> Question:
+                        variant: str = "", proofs: Iterable[str] | Callable[[], Iterable[str]] = ()) -> Question:
         """A multiple-choice question; ``answer`` and each of ``wrong`` are (text, why)."""
         qid = question_id(family, template, [f.id for f in facts], variant)
         return self.question(family=family, kind="multiple_choice", template=template, prompt=prompt,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 
 from ..dates import PartialDate, shift_days, shift_months
 from ..facts import Fact
@@ -28,7 +29,12 @@ def disjoint(a: PartialDate, b: PartialDate) -> bool:
     return a.day != b.day
 
 
-def nearby(date: PartialDate) -> list[PartialDate]:
+@lru_cache(maxsize=4096)
+def nearby(date: PartialDate) -> tuple[PartialDate, ...]:
+    return tuple(_nearby(date))
+
+
+def _nearby(date: PartialDate) -> list[PartialDate]:
     if date.precision == "day":
         return [shift_days(date, d) for d in (1, -1, 2, -2, 7, -7)]
     if date.precision == "month":
@@ -91,7 +97,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         if "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
             same = _nearest(by_precision.get(fact.date.precision, []), precision_days.get(fact.date.precision, []),
                             _days(fact.date), lambda d: d != fact.date, 4)
-            candidates = same[:2] + nearby(fact.date) + same[2:]
+            candidates = [*same[:2], *nearby(fact.date), *same[2:]]
             wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
             timeline = [fid for d in same for fid in on_date[d]]
             if len(wrong) >= 2:

@@ -28,7 +28,17 @@ def shuffled_options(qid: str, answer: tuple[str, str], distractors: Sequence[tu
 
 def pick(candidates: Iterable[tuple[str, str]], answer: str, limit: int = MAX_DISTRACTORS) -> list[tuple[str, str]]:
     """Up to ``limit`` distractors, unique by text and never equal to the answer, in the given order."""
-    return [(text, why) for text, why, _ in pick_with(((t, w, None) for t, w in candidates), answer, limit)]
+    chosen: list[tuple[str, str]] = []
+    seen = {answer.casefold()}
+    for text, why in candidates:
+        folded = text.casefold()
+        if folded in seen:
+            continue
+        seen.add(folded)
+        chosen.append((text, why))
+        if len(chosen) == limit:
+            break
+    return chosen
 
 
 def pick_with(candidates: Iterable[tuple[str, str, T]], answer: str, limit: int = MAX_DISTRACTORS) -> list[tuple[str, str, T]]:

@@ -54,6 +54,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
 
     by_month_ids = {month: [f.id for f in fs] for month, fs in by_month.items()}
     one_holder = ctx.words.text("one_holder")
+    by_month_ids_sorted = {month: [f.id for f in fs] for month, fs in by_id.items()}
+    position = {f.id: i for fs in by_id.values() for i, f in enumerate(fs)}
     for fact in asked:
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
@@ -96,7 +98,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
             # the next peer after this fact in id order, so each person appears in about one false statement
             # (a disputed post proves no one else's false)
             ordered = by_id.get(month, []) if not fact.disputed else []
-            start = next((i for i, f in enumerate(ordered) if f.id == fact.id), 0)
+            start = position.get(fact.id, 0)
             other = next((f for f in ordered[start + 1:] + ordered[:start]
                           if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]), None)
             if other is not None:
@@ -107,9 +109,10 @@ def _family(ctx: Context, family: str) -> list[Question]:
                         family=family, kind="true_false", template="statement", prompt=false_prompt,
                         answer=ctx.words.false, explanation=ctx.words.false_because(why), facts=[fact, other],
                         variant=f"false:{other.subject}", options=ctx.build.true_false(False, why),
-                        proofs=[f.id for f in ordered if f.subject == other.subject
-                                or folded[fact.id] in held[(month, f.subject)]]
-                        + _between(ordered, fact, other)))
+                        proofs=[*own[(month, other.subject)],
+                                *(i for s in {ctx.facts.facts[j].subject for j in same_post[(month, folded[fact.id])]}
+                                  for i in own[(month, s)]),
+                                *_between(by_month_ids_sorted[month], position[fact.id], position[other.id])]))
 
     # Match people to posts, month by month.
     for month, facts in sorted(by_month.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
@@ -143,9 +146,7 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _between(ordered: list[Fact], fact: Fact, other: Fact) -> list[str]:
-    """Ids of the facts after ``fact`` and before ``other`` in the month's id order, going round:
+def _between(ids: list[str], start: int, end: int) -> list[str]:
+    """The ids after position ``start`` and before ``end`` in the month's id order, going round:
     each was passed over as the peer of a false statement, so each decides it."""
-    ids = [f.id for f in ordered]
-    start, end = ids.index(fact.id), ids.index(other.id)
     return ids[start + 1:end] if start < end else ids[start + 1:] + ids[:end]

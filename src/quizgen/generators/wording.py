@@ -25,6 +25,9 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+PLACEHOLDERS = ("subject", "object", "date", "when", "place", "role_of", "as_of", "according_to", "measure", "unit")
+
+
 class Wording:
     """Fills the wording texts: ``wording("false_because", why=...)``."""
 
@@ -73,6 +76,7 @@ class Words:
         self.facts = facts
         self.as_of = as_of
         self.text = Wording.of(facts)
+        self._values: dict[str, dict[str, str]] = {}
 
     def name(self, entity_id: str) -> str:
         return self.facts.entities[entity_id].name
@@ -113,20 +117,37 @@ class Words:
         return PartialDate(date.year, date.month).human()
 
     def values(self, fact: Fact) -> dict[str, str]:
-        """Placeholder values for a fact's templates (phrases, not names: they stand inside sentences)."""
-        values = {
-            "subject": self.phrase(fact.subject),
-            "object": self.phrase(fact.object) if fact.object else "",
-            "date": fact.date.human() if fact.date else "",
-            "when": self.when(fact.date) if fact.date else "",
-            "place": self.phrase(fact.place) if fact.place else "",
-            "role_of": self.role_of(fact),
-            "as_of": self.month(fact),
-            "according_to": fact.according_to or "",
-            "measure": fact.quantity.measure if fact.quantity else "",
-            "unit": fact.quantity.unit if fact.quantity else "",
-        }
-        return values
+        """Placeholder values for a fact's templates (phrases, not names: they stand inside sentences).
+        Made once per fact; callers copy before changing one (``{**values, "subject": ...}``)."""
+        cached = self._values.get(fact.id)
+        if cached is None:
+            cached = self._values[fact.id] = {name: self.value(fact, name) for name in PLACEHOLDERS}
+        return cached
+
+    def value(self, fact: Fact, name: str) -> str:
+        """One placeholder's value for a fact ("" when the fact has none)."""
+        if name == "subject":
+            return self.phrase(fact.subject)
+        if name in ("object", "place"):
+            entity = getattr(fact, name)
+            return self.phrase(entity) if entity else ""
+        if name == "date":
+            return fact.date.human() if fact.date else ""
+        if name == "when":
+            return self.when(fact.date) if fact.date else ""
+        if name == "role_of":
+            return self.role_of(fact)
+        if name == "as_of":
+            return self.month(fact)
+        if name == "according_to":
+            return fact.according_to or ""
+        if name in ("measure", "unit"):
+            return getattr(fact.quantity, name) if fact.quantity else ""
+        return ""
+
+    def render_fact(self, template: str, fact: Fact, attribution: str | None = None) -> str | None:
+        """``render`` with only the values the template uses (for checking many facts quickly)."""
+        return self.render(template, {name: self.value(fact, name) for name in _fields(template)}, attribution)
 
     def render(self, template: str, values: dict[str, str], attribution: str | None = None) -> str | None:
         """Fill a template; None when it needs a value the fact does not have."""
