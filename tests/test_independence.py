@@ -152,3 +152,25 @@ def test_state_carries_a_renamed_questions_change_time(shipped):
     assert after.times[renamed.id] == 100 and renamed.id not in after.changed + after.added
     changed = renamed.model_copy(update={"prompt": renamed.prompt + "?"})
     assert notestate.update(state, [changed], 200).times[renamed.id] == 200
+
+
+def test_each_fact_of_a_synthetic_file_changes_only_what_involves_it(tmp_path):
+    """The benchmark's synthetic topic (hub sides backed by many, posts shared in a month, crowded
+    timelines): every fact removed and appended again changes nothing outside what involves it."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "synthetic.yaml"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), "150", "--out", str(path)], check=True)
+    facts = pipeline.check_facts(path).facts
+    everything = generate(facts)
+    outside = 0
+    for fact in facts.file.facts:
+        rest = tuple(f for f in facts.file.facts if f.id != fact.id)
+        without = generate(with_facts(facts, rest))
+        for pair in ((everything, without), (generate(with_facts(facts, rest + (fact,))), without)):
+            removal, addition = differences(fact, *pair, facts)
+            outside += len(removal) + len(addition)
+    assert len(facts.file.facts) == 150 and len(everything) > 300 and outside == 0

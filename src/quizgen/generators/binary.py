@@ -116,7 +116,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
                         ctx.build.multiple_choice, family=family, template="ask_subject", prompt=prompt,
                         answer=(ctx.words.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact],
-                        proofs=partial(ctx.index.about, relation, obj, *candidates)))
+                        proofs=partial(ctx.index.rests_on, relation, obj, candidates, True)))
             # What did S X?  Not asked when S is said to have several: the question would have two answers.
             if "ask_object" in t and _single_object(ctx, relation, subject):
                 candidates = [c for c in ctx.proofs.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
@@ -128,7 +128,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                     questions.append(ctx.build.multiple_choice(
                         family=family, template="ask_object", prompt=prompt, answer=(ctx.words.name(obj), support),
                         wrong=wrong, explanation=explanation, facts=[fact],
-                        proofs=ctx.index.about(relation, subject, *candidates)))
+                        proofs=ctx.index.rests_on(relation, subject, candidates, False)))
                 elif prompt and len(ctx.index.objects_of[(relation, subject)]) == 1 and _object_unique(ctx, relation, subject):
                     questions.append(ctx.build.question(
                         family=family, kind="short_answer", template="ask_object", prompt=prompt,
@@ -247,7 +247,7 @@ def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, fact
     if len(chosen) < 3 or len(objects) < 2:
         return []
     result = []
-    everything = [f.id for f in facts]  # the groups are cut from all of the relation's facts
+    everything = tuple(f.id for f in facts)  # the groups are cut from all of the relation's facts
     for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
         qid = question_id(family, "match", [f.id for f in group], str(number))
         rng = question_random(qid)

@@ -27,14 +27,7 @@ class Builder:
                 Option(text=self.words.false, correct=not answer_true, why=why))
 
     def citations(self, facts: Sequence[Fact]) -> tuple[QuestionCitation, ...]:
-        """Every quote of the facts, each once, in the facts' order (made once per list of facts)."""
-        by_facts = self.__dict__.setdefault("_citations_by_facts", {})
-        ids = tuple(f.id for f in facts)
-        if ids not in by_facts:
-            by_facts[ids] = self._citations(facts)
-        return by_facts[ids]
-
-    def _citations(self, facts: Sequence[Fact]) -> tuple[QuestionCitation, ...]:
+        """Every quote of the facts, each once, in the facts' order."""
         cache = self.__dict__.setdefault("_citation_cache", {})
         seen: set[tuple[str, str]] = set()
         result = []
@@ -69,7 +62,7 @@ class Builder:
             choices=tuple(choices) if choices is not None else tuple(o.text for o in options),
             options=options, accepted=tuple(dict.fromkeys(accepted)), pairs=tuple(pairs), items=tuple(items),
             explanation=explanation, citations=self.citations(facts), facts=tuple(f.id for f in facts),
-            proofs=tuple(proofs() if callable(proofs) else proofs), tags=self.tags(family, kind), as_of=as_of.iso(),
+            proofs=_as_tuple(proofs() if callable(proofs) else proofs), tags=self.tags(family, kind), as_of=as_of.iso(),
         )
 
     def multiple_choice(self, *, family: str, template: str, prompt: str, answer: tuple[str, str],
@@ -80,3 +73,9 @@ class Builder:
         return self.question(family=family, kind="multiple_choice", template=template, prompt=prompt,
                              answer=answer[0], explanation=explanation, facts=facts, variant=variant,
                              options=shuffled_options(qid, answer, wrong), proofs=proofs, qid=qid)
+
+
+def _as_tuple(items: Iterable[str]) -> tuple[str, ...]:
+    """A tuple, shared rather than copied when it already is one (a timeline's proofs are the same
+    for every question cut from it)."""
+    return items if isinstance(items, tuple) else tuple(items)

@@ -79,10 +79,12 @@ def _family(ctx: Context, family: str) -> list[Question]:
         on_date.setdefault(f.date, []).append(f.id)
     # One "which of these took place on T" per prompt: the smallest fact id asks it, all compete.
     event_prompts: dict[str, list[Fact]] = {}
+    prompt_of: dict[str, str] = {}
     for f in sorted(events, key=lambda f: f.id):
         t = ctx.facts.kind_of(f).templates
         if "ask_event" in t and (prompt := ctx.words.render(t["ask_event"], ctx.words.values(f), f.according_to)):
             event_prompts.setdefault(prompt, []).append(f)
+            prompt_of[f.id] = prompt
     relation_days = {rel: [_days(f.date) for f in fs] for rel, fs in by_relation.items()}
     precision_days = {p: [_days(d) for d in dates] for p, dates in by_precision.items()}
 
@@ -110,7 +112,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
                     answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact],
                     variant="short_answer", proofs=timeline))
         # What happened on T?  Events of the same kind whose dates cannot be T.
-        if "ask_event" in t and (prompt := ctx.words.render(t["ask_event"], values, fact.according_to)):
+        if fact.id in prompt_of:
+            prompt = prompt_of[fact.id]
             rivals = event_prompts.get(prompt, [])
             if rivals and rivals[0] is fact:
                 # Only events whose dates cannot be T are options, so one option is right.
@@ -142,7 +145,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         if not ordered or disjoint(fact.date, ordered[-1].date):
             ordered.append(fact)
     groups = len(ordered) // ORDER_SIZE
-    timeline = [f.id for f in events]  # the groups are cut from the whole timeline
+    timeline = tuple(f.id for f in events)  # the groups are cut from the whole timeline
     for number in range(groups):
         group = ordered[number::groups][:ORDER_SIZE]
         items = [label(f) for f in group]

@@ -14,6 +14,7 @@ class FactIndex:
 
     def __init__(self, facts: FactSet) -> None:
         self.facts = facts
+        self._as_of: dict[str, PartialDate] = {}
         self.positive: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
         self.contested: set[tuple[str, str, str]] = set()
         self.negated: dict[tuple[str, str, str], Fact] = {}
@@ -62,10 +63,26 @@ class FactIndex:
 
 
     def as_of(self, fact: Fact) -> PartialDate:
-        cache = self.__dict__.setdefault("_as_of_cache", {})
-        if fact.id not in cache:
-            cache[fact.id] = self.facts.as_of(fact)
-        return cache[fact.id]
+        """When the fact is known to hold (computed once per fact)."""
+        found = self._as_of.get(fact.id)
+        if found is None:
+            found = self._as_of[fact.id] = self.facts.as_of(fact)
+        return found
+
+    def rests_on(self, relation: str, anchor: str, candidates, candidates_are_subjects: bool) -> list[str]:
+        """The facts a "which of these" question about ``anchor`` rests on: every fact naming the
+        anchor (rival answers, facts pairing it with a candidate), and for each candidate what makes
+        it one: its only fact in the relation (without it, it would not be a candidate), and, for
+        a candidate subject, the objects it has (a functional closure proves it wrong with them)."""
+        found = list(self.mentions.get((relation, anchor), ()))
+        facts = self.facts.facts
+        for candidate in candidates:
+            mentions = self.mentions.get((relation, candidate), ())
+            if len(mentions) == 1:
+                found.extend(mentions)
+            elif candidates_are_subjects:
+                found.extend(f for f in mentions if facts[f].subject == candidate and not facts[f].negated)
+        return found
 
     def about(self, relation: str, *entities: str) -> set[str]:
         """Ids of the relation's facts that name any of ``entities``: what a question about them rests on."""

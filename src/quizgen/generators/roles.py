@@ -52,7 +52,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         t = ctx.facts.kind_of(fact).templates
         return ctx.words.render(t["statement"], ctx.words.values(fact)) or ""
 
-    by_month_ids = {month: [f.id for f in fs] for month, fs in by_month.items()}
+    by_month_ids = {month: tuple(f.id for f in fs) for month, fs in by_month.items()}
     one_holder = ctx.words.text("one_holder")
     by_month_ids_sorted = {month: [f.id for f in fs] for month, fs in by_id.items()}
     position = {f.id: i for fs in by_id.values() for i, f in enumerate(fs)}
