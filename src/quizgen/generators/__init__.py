@@ -9,6 +9,7 @@ neither generation order nor any build seed changes it.
 
 from __future__ import annotations
 
+import gc
 from typing import Callable, Iterable
 
 from .. import families as family_data
@@ -31,10 +32,18 @@ def generate(facts: FactSet, families: Iterable[str] | None = None) -> list[Ques
     """Every question the fact set supports (of the given families, if any), by family order, then id."""
     from .common import Context
 
-    ctx = Context(facts)
-    questions: list[Question] = []
-    for generator in REGISTRY.values():
-        questions.extend(generator(ctx))
+    # Generation makes many small objects and no reference cycles: the cyclic collector would only
+    # rescan the fact set and the growing bank, again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        ctx = Context(facts)
+        questions: list[Question] = []
+        for generator in REGISTRY.values():
+            questions.extend(generator(ctx))
+    finally:
+        if collecting:
+            gc.enable()
     # a relation kind's `skip` turns off those questions (their wording still explains others)
     skipped = {name for name, kind in facts.relation_kinds.items() if kind.skip}
     if skipped:
