@@ -46,7 +46,8 @@ QUOTES = ["<i>quote</i> {{Back}} #set text(red) [sound:quote.mp3]", "[anki:tts l
 SOURCE = ["<b>Bold</b> & {{Front}} Press", "#panic(\"x\") $x$ <script>alert('t')</script> [sound:src.mp3]"]
 
 # Where each payload shows: names and templates in questions; the title everywhere but Quizlet's
-# cards; the label in why-an-option-is-wrong (Anki, Moodle, GIFT); quotes and sources with the
+# cards; the negated statement, which repeats the label, in why-an-option-is-wrong (Anki, Moodle,
+# GIFT); quotes and sources with the
 # evidence (GIFT carries only the explanation; Kahoot and Quizlet carry no evidence).
 WHERE: dict[str, frozenset[str]] = {
     **{p: EVERY for p in NAMES + TEMPLATES},

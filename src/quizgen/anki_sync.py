@@ -161,7 +161,7 @@ def sync(facts_path: str | Path, collection: str | Path, retired: str = "suspend
             question = live.get(note.guid)
             if question is None:
                 continue
-            name = anki_deck.deck_name(bank.title, question.family)
+            name = anki_deck.deck_name(bank.title, bank.family_titles().get(question.family, question.family))
             for card in note.cards():
                 current = col.decks.name(card.did)
                 if (current != name and current.rsplit("::", 1)[-1] == name.rsplit("::", 1)[-1] and "::" in current

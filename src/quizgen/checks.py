@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from .errors import Location, Problem
 from .facts import Closure, Fact, FactSet, RelationKind, identity
 from .questions import Question
+from . import generation_rules
 
 PLACEHOLDERS = frozenset(
     {"subject", "object", "date", "when", "place", "role_of", "as_of", "according_to", "measure", "unit"}
@@ -455,7 +456,9 @@ def check(facts: FactSet, known_families: Iterable[str] = (), rules: Sequence[Ru
     families = frozenset(known_families)
     if families:
         selected.insert(0, family_rule(families))
-    return [problem for rule in selected for problem in rule(facts)]
+    problems = [problem for rule in selected for problem in rule(facts)]
+    problems.extend(generation_rules.run(facts, problems))
+    return problems
 
 
 def check_questions(questions: Sequence[Question]) -> list[Problem]:

@@ -218,7 +218,7 @@ ENTITY_KINDS: tuple[str, ...] = EntityKind.__args__  # type: ignore[attr-defined
 
 Shape = Literal["binary", "role", "event", "quantity"]
 Family = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-Qualifier = Literal["exactly", "about", "more_than", "at_least", "fewer_than", "up_to"]
+Qualifier = Literal["exactly", "about", "more_than", "at_least", "fewer_than", "up_to", "almost", "nearly"]
 
 
 class Model(BaseModel):
@@ -270,6 +270,8 @@ class Citation(Model):
 class Quantity(Model):
     value: Annotated[float, Strict(), Field(ge=0), AfterValidator(_figure), BeforeValidator(_figure_size)]
     unit: Text = Field(description="What is counted, plural: 'civilians', 'hours'.")
+    unit_one: Text | None = Field(default=None,
+                                  description="The unit for a value of exactly 1, singular: 'hour' beside 'hours'.")
     qualifier: Qualifier = "exactly"
     measure: Text = Field(description="Noun phrase for the question: 'civilians killed since the offensive began'.")
 
@@ -307,6 +309,8 @@ class RelationKind(Model):
     subject_label: Text = "Subject"
     object_label: Text = "Object"
     templates: Templates = Field(default_factory=dict)
+    skip: tuple[str, ...] = Field(default=(), description="Question templates not to ask for this relation "
+                                                         "(e.g. 'order', 'ask_event'); their wording is kept.")
 
 
 class RelationOverride(Model):
@@ -321,6 +325,16 @@ class RelationOverride(Model):
     subject_label: Text | None = None
     object_label: Text | None = None
     templates: Templates = Field(default_factory=dict)
+    skip: tuple[str, ...] | None = None
+
+
+class FamilyOverride(Model):
+    """A fact file's own question family, or its change to a shipped one's title or order.
+    A new family needs a title."""
+
+    title: Text | None = Field(default=None,
+                               description="Names the family's Anki sub-deck and classroom-platform category.")
+    order: int | None = Field(default=None, description="Where the family stands among the others, smallest first.")
 
 
 class Closure(Model):
@@ -348,6 +362,10 @@ class FactFile(Model):
     sources: tuple[Source, ...] = Field(min_length=1)
     entities: tuple[Entity, ...] = Field(min_length=1)
     relations: Mapping[Id, RelationOverride] = Field(default_factory=dict)
+    families: Mapping[Family, FamilyOverride] = Field(default_factory=dict)
+    wording: Mapping[str, Text] = Field(
+        default_factory=dict, description="Changes to the words quizgen adds around templates (see the shipped "
+                                          "src/quizgen/data/wording.yaml): 'True', 'According to {source}, {text}', ...")
     facts: tuple[Fact, ...] = Field(min_length=1)
     closures: tuple[Closure, ...] = ()
 

@@ -16,6 +16,15 @@ def question_id(family: str, template: str, facts: Iterable[str], variant: str =
     return f"{family}-{template}-{digest(family, template, ','.join(sorted(facts)), variant, length=10)}"
 
 
+def previous_id(family: str, template: str, facts: Iterable[str], kind: str, qid: str) -> str | None:
+    """The id a question had before its kind became part of it (format 1 builds before the change),
+    or None when its id never changed."""
+    facts = tuple(facts)
+    if qid != question_id(family, template, facts, kind):
+        return None
+    return question_id(family, template, facts)
+
+
 def anki_guid(topic: str, question: str) -> str:
     """A note's GUID: the topic id namespaces the question id, so two topics never collide."""
     return "qg-" + digest("quizgen-note", topic, question, length=20)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .errors import QuizgenError, located
+from .ids import previous_id
 from .questions import Question
 
 FORMAT = 1
@@ -188,6 +189,14 @@ def update(state: dict, questions: Sequence[Question], at: int, hashes: Mapping[
     for question in questions:
         digest = hashes[question.id] if hashes is not None else content_hash(question)
         entry = notes.get(question.id)
+        old = None if entry or not notes else previous_id(question.family, question.template, question.facts, question.kind,
+                                             question.id)
+        if old in notes and notes[old].get("kind") == question.kind and \
+                notes[old].get("hash") == content_hash(question.model_copy(update={"id": old})):
+            # renamed, content unchanged: the old id's change time carries forward
+            notes[question.id] = {**notes[old], "hash": digest, "retired_at": None}
+            times[question.id] = int(notes[old]["changed_at"])
+            continue
         if entry and entry.get("hash") == digest and entry.get("retired_at") is None:
             times[question.id] = int(entry["changed_at"])
             continue

@@ -31,7 +31,7 @@ def check_facts(path: str | Path, sources_dir: str | Path | None = None, strict:
     from .generators import FAMILIES
 
     facts = load.load(path, sources_dir)
-    problems = checks.check(facts, FAMILIES)
+    problems = checks.check(facts, (*FAMILIES, *facts.file.families))
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if errors or (strict and warnings):
@@ -69,7 +69,7 @@ def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kind
     from .errors import QuestionError
     from .generators import generate
 
-    questions = generate(facts, seed, families or None)
+    questions = generate(facts, families or None)  # the seed only chooses printed quizzes
     problems = check_questions(questions)
     if problems:
         raise QuestionError(problems)
@@ -79,10 +79,11 @@ def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kind
 
 
 def bank(facts: FactSet, seed: int, questions: Sequence) -> "QuestionBank":
+    from .families import ordered
     from .questions import QuestionBank
 
-    return QuestionBank(topic=facts.topic.id, title=facts.topic.title, input_sha256=facts.digest, seed=seed,
-                        questions=tuple(questions))
+    return QuestionBank(topic=facts.topic.id, title=facts.topic.title, input_sha256=facts.digest,
+                        families=ordered(facts, {q.family for q in questions}), questions=tuple(questions))
 
 
 @dataclass(frozen=True)

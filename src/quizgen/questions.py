@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 Kind = Literal["multiple_choice", "true_false", "short_answer", "matching", "ordering"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
@@ -52,8 +52,20 @@ class Question(Model):
     explanation: str
     citations: tuple[QuestionCitation, ...] = Field(min_length=1)
     facts: tuple[str, ...] = Field(min_length=1)
+    proofs: SkipValidation[tuple[str, ...]] = Field(default=(), exclude=True,
+                                    description="Not exported. Other facts the question's options, wording or "
+                                    "existence rest on (distractor proofs, competing facts); with `facts`, every "
+                                    "fact whose change can change this question.")
     tags: tuple[str, ...] = ()
     as_of: str = Field(description="The date the facts it rests on are known to hold (YYYY, YYYY-MM or YYYY-MM-DD).")
+
+
+class FamilyInfo(Model):
+    """A question family as the bank's questions use it."""
+
+    id: str
+    title: str = Field(description="The Anki sub-deck and classroom-platform category name.")
+    order: int
 
 
 class QuestionBank(Model):
@@ -63,5 +75,9 @@ class QuestionBank(Model):
     topic: str
     title: str
     input_sha256: str = Field(description="SHA-256 of the fact file the questions were made from.")
-    seed: int
+    families: tuple[FamilyInfo, ...] = Field(default=(), description="The families the questions use, in order.")
     questions: tuple[Question, ...]
+
+    def family_titles(self) -> dict[str, str]:
+        """Family id -> title, for decks and categories."""
+        return {family.id: family.title for family in self.families}

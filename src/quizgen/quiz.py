@@ -166,7 +166,8 @@ def make_versions(selected: Sequence[Question], versions: int, seed: int, title:
             items = []
             for question in chosen:
                 number += 1
-                items.append(_item(question, number, rng, balancer))
+                # each question's own shuffles: its id, the version and the seed, nothing else
+                items.append(_item(question, number, random.Random(f"{seed}:{letter}:{question.id}"), balancer))
             sections.append(Section(kind, SECTION_TITLES[kind], INSTRUCTIONS[kind], tuple(items)))
         result.append(Version(letter, title, tuple(sections), sources))
     return result
@@ -182,7 +183,8 @@ def _item(question: Question, number: int, rng: random.Random, balancer: _Balanc
         key = next(c for c in choices if c.correct)
         return Item(number, question, choices, key=key.letter, key_text=f"{key.letter}. {key.text}")
     if question.kind == "true_false":
-        choices = (Choice("T", "True", question.answer == "True"), Choice("F", "False", question.answer == "False"))
+        true, false = question.options  # true first, in the fact file's words
+        choices = (Choice("T", true.text, true.correct), Choice("F", false.text, false.correct))
         return Item(number, question, choices, key=question.answer, key_text=question.answer)
     if question.kind == "matching":
         right = sorted({p.right for p in question.pairs})

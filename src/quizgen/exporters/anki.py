@@ -41,14 +41,6 @@ FIELDS = ("Prompt", "Choices", "Answer", "Solution", "Explanation", "Sources",
           "QuestionId", "Facts", "AsOf", "Topic", "Spare1", "Spare2")
 FIELD_IDS = {name: 7_300_000 + index for index, name in enumerate(FIELDS)}
 
-FAMILY_DECKS = {
-    "signing": "Who signed",
-    "backing": "Who backs whom",
-    "dates": "Key dates",
-    "roles": "Who is who",
-    "figures": "Figures",
-}
-
 _HEAD = '<div class="qg" dir="auto"><div class="family">{{Topic}}</div><div class="prompt">{{Prompt}}</div>'
 _EVIDENCE = ('{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
              '<div class="sources">{{Sources}}</div><div class="asof">As of {{AsOf}}</div></div>')
@@ -261,15 +253,16 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def note_hash(question: Question, title: str) -> str:
+def note_hash(question: Question, title: str, family_titles: Mapping[str, str] | None = None) -> str:
     """What the learner sees of a note, hashed: its rendered fields (the topic title among them) and
     its deck. Nothing else (not the seed, the question's facts or tags) makes a note update."""
-    return _digest("\x1f".join(fields_for(question, title)) + "\x1e" + deck_name(title, question.family))
+    return _digest("\x1f".join(fields_for(question, title)) + "\x1e" + deck_name(title, (family_titles or {}).get(question.family, question.family)))
 
 
 def note_hashes(bank: QuestionBank) -> dict[str, str]:
     """The hash of every question that makes a card (see ``deck_questions``)."""
-    return {q.id: note_hash(q, bank.title) for q in deck_questions(bank)}
+    titles = bank.family_titles()
+    return {q.id: note_hash(q, bank.title, titles) for q in deck_questions(bank)}
 
 
 @lru_cache(maxsize=1)
@@ -309,9 +302,9 @@ def note_types(genanki, times: dict[str, int] | None = None) -> dict:
             for kind, spec in note_type_specs().items()}
 
 
-def deck_name(title: str, family: str) -> str:
+def deck_name(title: str, family_title: str) -> str:
     title = " ".join(title.replace("::", ":").split()) or "quizgen"
-    return f"{title}::{FAMILY_DECKS.get(family, family.replace('_', ' ').capitalize())}"
+    return f"{title}::{family_title}"
 
 
 def tags_for(question: Question) -> list[str]:
@@ -358,12 +351,12 @@ def timed_note_class(genanki):
 
 
 def build_decks(genanki, questions: Sequence[Question], topic: str, title: str, times: dict[str, int],
-                type_times: dict[str, int] | None = None):
+                family_titles: dict[str, str] | None = None, type_times: dict[str, int] | None = None):
     TimedNote = timed_note_class(genanki)
     models = note_types(genanki, type_times)
     decks: dict[str, object] = {}
     for question in sorted(questions, key=lambda q: q.id):
-        name = deck_name(title, question.family)
+        name = deck_name(title, (family_titles or {}).get(question.family, question.family))
         if name not in decks:
             decks[name] = genanki.Deck(anki_int_id("quizgen-deck", topic, question.family), name)
         decks[name].add_note(TimedNote(
@@ -383,7 +376,7 @@ def export(bank: QuestionBank, folder: Path, settings) -> tuple[list[str], list[
     given = dict(getattr(settings, "note_type_times", None) or {})
     type_times = {kind: given.get(kind, fallback) for kind in kinds}
     written, notes = [], []
-    decks = build_decks(genanki, questions, bank.topic, bank.title, times, type_times)
+    decks = build_decks(genanki, questions, bank.topic, bank.title, times, bank.family_titles(), type_times)
     name = f"{bank.topic}.apkg"
     _write(genanki, decks, folder / name, max([*times.values(), *type_times.values()], default=fallback))
     written.append(name)

@@ -50,7 +50,7 @@ def block(question: Question) -> str:
         answers = "\n".join(f"{'=' if o.correct else '~'}{html_gift(o.text)}#{html_gift(o.why)}" for o in question.options)
         return f"{head} {{\n{answers}\n{general}\n}}"
     if question.kind == "true_false":
-        return f"{head} {{{'TRUE' if question.answer == 'True' else 'FALSE'}{general}}}"
+        return f"{head} {{{'TRUE' if question.options[0].correct else 'FALSE'}{general}}}"
     if question.kind == "short_answer":
         answers = "\n".join(f"={plain_gift(a)}" for a in (question.accepted or (question.answer,)))
         return f"{head} {{\n{answers}\n{general}\n}}"
@@ -70,7 +70,7 @@ def render(bank: QuestionBank) -> tuple[str, list[str]]:
             continue
         if question.family != family:
             family = question.family
-            parts.append(f"$CATEGORY: {category_path(bank.title, family)}")
+            parts.append(f"$CATEGORY: {category_path(bank.title, bank.family_titles().get(family, family))}")
         parts.append(block(question))
     return "\n\n".join(parts) + "\n", skipped
 

@@ -21,7 +21,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..questions import Question, QuestionBank
-from .anki import FAMILY_DECKS
 from .platforms import (feedback, html_text, lms_tags, match_pairs, moodle_answer_pattern, moodle_can_save,
                         one_line)
 
@@ -32,10 +31,10 @@ def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = None) -> E
     return element
 
 
-def category_path(title: str, family: str) -> str:
+def category_path(title: str, family_title: str) -> str:
     # Moodle shows category names as HTML and escapes a slash in a path by doubling it.
     clean = lambda name: html_text(name).replace("/", "//")  # noqa: E731
-    return f"$course$/top/{clean(title)}/{clean(FAMILY_DECKS.get(family, family))}"
+    return f"$course$/top/{clean(title)}/{clean(family_title)}"
 
 
 # Moodle strips elements from a name, so a name keeps math delimiters from its filters with
@@ -78,7 +77,7 @@ def question_element(quiz: ET.Element, question: Question, topic: str) -> None:
             _text(answer, "feedback", html_text(option.why), "html")
     elif question.kind == "true_false":
         for value in ("true", "false"):
-            right = (value == "true") == (question.answer == "True")
+            right = (value == "true") == question.options[0].correct  # options: true first, then false
             answer = _text(element, "answer", value, "moodle_auto_format")
             answer.set("fraction", "100" if right else "0")
             _text(answer, "feedback", html_text(question.options[0].why if question.options else ""), "html")
@@ -114,7 +113,7 @@ def render(bank: QuestionBank) -> tuple[bytes, list[str]]:
             skipped.append(question.id)
     for family, questions in sorted(by_family.items()):
         category = ET.SubElement(quiz, "question", {"type": "category"})
-        _text(category, "category", category_path(bank.title, family))
+        _text(category, "category", category_path(bank.title, bank.family_titles().get(family, family)))
         for question in questions:
             question_element(quiz, question, bank.topic)
     ET.indent(quiz, space="  ")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ..ids import digest
 from ..questions import KINDS, Question
-from .anki import FAMILY_DECKS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -70,7 +69,7 @@ def lms_tags(question: Question, topic: str) -> list[str]:
     """Tags of at most TAG_LIMIT characters: ``quizgen::<topic>``, ``quizgen::<topic>::<family>``,
     ``quizgen::<topic>::<kind>`` (families and kinds never share a name). A topic id too long for
     that is shortened to its start and a hash of the whole, so tags stay distinct per topic."""
-    longest = max(len(name) for name in (*FAMILY_DECKS, *KINDS)) + 2
+    longest = max(len(name) for name in KINDS) + 2  # a longer family tag is shortened below
     room = TAG_LIMIT - len("quizgen::") - longest
     key = topic if len(topic) <= room else f"{topic[:room - 7].rstrip('-_.')}-{digest(topic, length=6)}"
     base = f"quizgen::{key}"

@@ -1,39 +1,58 @@
-"""Question generators: one module per family, registered here.
+"""Question generators, registered by relation shape: any shape works in any family.
 
-A generator is ``generate(ctx) -> list[Question]``: pure, deterministic for the
-context's seeded random generator, and it never formats for an output or writes.
+A generator is ``generate(ctx) -> list[Question]``: pure and deterministic (each
+question's randomness is seeded by its own id), and it never formats for an output
+or writes. Each question's family is its relation kind's family. The bank is sorted
+by family order (data: ``data/families.yaml`` and the file's own), then id, so
+neither generation order nor any build seed changes it.
 """
 
 from __future__ import annotations
 
-import random
+import gc
 from typing import Callable, Iterable
 
+from .. import families as family_data
 from ..facts import FactSet
 from ..questions import Question
 
-from . import backing, dates, figures, roles, signing
+from . import binary, dates, figures, roles
 
 REGISTRY: dict[str, Callable[..., list[Question]]] = {
-    "signing": signing.generate,
-    "backing": backing.generate,
-    "dates": dates.generate,
-    "roles": roles.generate,
-    "figures": figures.generate,
+    "binary": binary.generate,
+    "role": roles.generate,
+    "event": dates.generate,
+    "quantity": figures.generate,
 }
-FAMILIES: tuple[str, ...] = tuple(REGISTRY)
+SHAPES: tuple[str, ...] = tuple(REGISTRY)
+FAMILIES: tuple[str, ...] = tuple(f.id for f in sorted(family_data.shipped().values(), key=lambda f: (f.order, f.id)))
 
 
-def generate(facts: FactSet, seed: int, families: Iterable[str] | None = None) -> list[Question]:
-    """Every question the fact set supports, in a seeded order."""
+def generate(facts: FactSet, families: Iterable[str] | None = None) -> list[Question]:
+    """Every question the fact set supports (of the given families, if any), by family order, then id."""
     from .common import Context
 
-    rng = random.Random(seed)
-    ctx = Context(facts, rng)
-    chosen = set(families) if families else set(FAMILIES)
-    questions: list[Question] = []
-    for family, generator in REGISTRY.items():
-        if family in chosen:
+    # Generation makes many small objects and no reference cycles: the cyclic collector would only
+    # rescan the fact set and the growing bank, again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        ctx = Context(facts)
+        questions: list[Question] = []
+        for generator in REGISTRY.values():
             questions.extend(generator(ctx))
-    rng.shuffle(questions)
+    finally:
+        if collecting:
+            gc.enable()
+    # a relation kind's `skip` turns off those questions (their wording still explains others)
+    skipped = {name for name, kind in facts.relation_kinds.items() if kind.skip}
+    if skipped:
+        questions = [q for q in questions if not any(
+            facts.facts[f].relation in skipped and q.template in facts.kind_of(facts.facts[f]).skip
+            for f in q.facts[:1])]
+    if families:
+        chosen = set(families)
+        questions = [q for q in questions if q.family in chosen]
+    order = {f.id: f.order for f in family_data.resolve(facts).values()}
+    questions.sort(key=lambda q: (order.get(q.family, family_data.DEFAULT_ORDER), q.family, q.id))
     return questions

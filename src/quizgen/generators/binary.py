@@ -8,8 +8,10 @@ from typing import Callable
 
 from ..dates import MONTHS, PartialDate
 from ..facts import Fact, RelationKind
-from ..questions import Option, Pair, Question
-from .common import FALSE, TRUE, Context, pick, sentences, with_details
+from ..ids import question_id
+from ..questions import Pair, Question
+from .common import Context, sentences, with_details
+from .options import pick, question_random
 
 MATCH_SIZE = 5
 
@@ -21,30 +23,37 @@ def date_forms(date: PartialDate) -> list[str]:
     return forms
 
 
+def generate(ctx: Context) -> list[Question]:
+    """Questions about every binary relation, each in its relation kind's family."""
+    families = sorted({kind.family for kind in ctx.facts.relation_kinds.values() if kind.shape == "binary"})
+    return [q for family in families for q in binary_questions(ctx, family)]
+
+
 def _relation_facts(ctx: Context, family: str) -> dict[str, tuple[RelationKind, list[Fact]]]:
+    by_relation: dict[str, list[Fact]] = {}
+    for fact in ctx.facts.file.facts:
+        by_relation.setdefault(fact.relation, []).append(fact)
     result: dict[str, tuple[RelationKind, list[Fact]]] = {}
     for name, kind in sorted(ctx.facts.relation_kinds.items()):
-        if kind.family == family and kind.shape == "binary":
-            facts = [f for f in ctx.facts.file.facts if f.relation == name]
-            if facts:
-                result[name] = (kind, facts)
+        if kind.family == family and kind.shape == "binary" and by_relation.get(name):
+            result[name] = (kind, by_relation[name])
     return result
 
 
 def _plausible_first(ctx: Context, relation: str, entities, limit: int = 12) -> list[str]:
     """The most plausible few: entities already in the relation first, then by name."""
-    involved = ctx.involved[relation]
-    return heapq.nsmallest(limit, entities, key=lambda e: (e not in involved, ctx.name(e), e))
+    involved = ctx.index.involved[relation]
+    return heapq.nsmallest(limit, entities, key=lambda e: (e not in involved, ctx.words.name(e), e))
 
 
 def binary_questions(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     for relation, (kind, facts) in _relation_facts(ctx, family).items():
         t = kind.templates
-        true_statements = 0
         false_statements: list[Question] = []
         # One "which of these ..." question per object (the same prompt twice would be a duplicate):
         # the fact with the most provable distractors asks it, ties going to the smaller fact id.
+        # Every fact naming the object competes, so each is among the question's proofs.
         per_object: dict[tuple[str, str], tuple[int, str, Callable[[], Question]]] = {}
 
         def offer(key: tuple[str, str], fact: Fact, distractors: int, build: Callable[[], Question]) -> None:
@@ -52,90 +61,98 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
             if key not in per_object or score < per_object[key][:2]:
                 per_object[key] = (*score, build)
         for fact in facts:
-            if not ctx.usable(fact) and not fact.according_to:
+            if not ctx.index.usable(fact) and not fact.according_to:
                 continue
-            values = ctx.values(fact)
+            values = ctx.words.values(fact)
             attribution = fact.according_to
             subject, obj = fact.subject, fact.object
             assert obj is not None
-            support = ctx.render(t.get("statement", "{subject} " + kind.label + " {object}."), values) or ""
+            # Without its statement in the file's words, a fact cannot be explained: it is not asked.
+            support = ctx.words.render(t["statement"], values) if "statement" in t else None
+            if not support:
+                continue
             if fact.negated:
-                negated_text = ctx.render(t.get("negated_statement", ""), values) or support
+                # ... and a negated fact needs its negated statement ("did not sign"), never a made-up one.
+                negated_text = ctx.words.render(t["negated_statement"], values) if "negated_statement" in t else None
+                if not negated_text:
+                    continue
                 # Which of these did not X O?  (the others provably did)
                 if "ask_not_subject" in t:
-                    same_kind = [c for c in ctx.subjects_of.get((relation, obj), ())
+                    same_kind = [c for c in ctx.index.subjects_of.get((relation, obj), ())
                                  if ctx.facts.entities[c].kind == ctx.facts.entities[subject].kind]
-                    wrong = [(ctx.name(c), ctx.render(t.get("statement", ""), {**values, "subject": ctx.phrase(c)}) or "")
-                             for c in _plausible_first(ctx, relation, same_kind)]
-                    wrong = pick(wrong, ctx.name(subject))
-                    prompt = ctx.render(t["ask_not_subject"], values, attribution)
+                    options = _plausible_first(ctx, relation, same_kind)
+                    wrong = [(ctx.words.name(c), ctx.words.render(t["statement"], {**values, "subject": ctx.words.phrase(c)}) or "")
+                             for c in options]
+                    wrong = pick(wrong, ctx.words.name(subject))
+                    prompt = ctx.words.render(t["ask_not_subject"], values, attribution)
                     if wrong and prompt:
                         offer(("ask_not_subject", obj), fact, len(wrong), partial(
-                            ctx.multiple_choice, family=family, template="ask_not_subject", prompt=prompt,
-                            answer=(ctx.name(subject), negated_text), wrong=wrong, explanation=negated_text,
-                            facts=[fact]))
-                prompt = ctx.render(t.get("statement", ""), values, attribution)
+                            ctx.build.multiple_choice, family=family, template="ask_not_subject", prompt=prompt,
+                            answer=(ctx.words.name(subject), negated_text), wrong=wrong, explanation=negated_text,
+                            facts=[fact], proofs=partial(ctx.index.about, relation, obj, *options)))
+                prompt = ctx.words.render(t["statement"], values, attribution)
                 if prompt:
-                    false_statements.append(ctx.question(
-                        family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
+                    false_statements.append(ctx.build.question(
+                        family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.false,
                         explanation=negated_text, facts=[fact], variant="negated",
-                        options=_true_false(FALSE, negated_text)))
+                        options=ctx.build.true_false(False, negated_text)))
                 continue
 
             details = []
             if fact.date:
                 details.append(fact.date.human())
             if fact.place:
-                details.append(ctx.name(fact.place))
-            explanation = with_details(support, details)
-            if attribution:
-                explanation = f"According to {attribution}: {explanation}"
+                details.append(ctx.words.name(fact.place))
+            explanation = ctx.words.attributed(attribution, with_details(support, details))
 
             # Which of these X'd O?
             if "ask_subject" in t:
-                wrong = pick(((ctx.name(c), ctx.proves_not(relation, c, obj) or "")
-                              for c in ctx.wrong_subjects(relation, obj, ctx.facts.entities[subject].kind)
-                              if c != subject), ctx.name(subject))
-                prompt = ctx.render(t["ask_subject"], values, attribution)
+                candidates = [c for c in ctx.proofs.wrong_subjects(relation, obj, ctx.facts.entities[subject].kind)
+                              if c != subject]
+                wrong = pick(((ctx.words.name(c), ctx.proofs.proves_not(relation, c, obj) or "") for c in candidates),
+                             ctx.words.name(subject))
+                prompt = ctx.words.render(t["ask_subject"], values, attribution)
                 if wrong and prompt:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
-                        ctx.multiple_choice, family=family, template="ask_subject", prompt=prompt,
-                        answer=(ctx.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact]))
-            # What did S X?
-            if "ask_object" in t:
-                wrong = pick(((ctx.name(c), ctx.proves_not(relation, subject, c) or "")
-                              for c in ctx.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
-                              if c != obj), ctx.name(obj))
-                prompt = ctx.render(t["ask_object"], values, attribution)
+                        ctx.build.multiple_choice, family=family, template="ask_subject", prompt=prompt,
+                        answer=(ctx.words.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact],
+                        proofs=partial(ctx.index.rests_on, relation, obj, candidates, True)))
+            # What did S X?  Not asked when S is said to have several: the question would have two answers.
+            if "ask_object" in t and _single_object(ctx, relation, subject):
+                candidates = [c for c in ctx.proofs.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
+                              if c != obj]
+                wrong = pick(((ctx.words.name(c), ctx.proofs.proves_not(relation, subject, c) or "") for c in candidates),
+                             ctx.words.name(obj))
+                prompt = ctx.words.render(t["ask_object"], values, attribution)
                 if prompt and wrong:
-                    questions.append(ctx.multiple_choice(
-                        family=family, template="ask_object", prompt=prompt, answer=(ctx.name(obj), support),
-                        wrong=wrong, explanation=explanation, facts=[fact]))
-                elif prompt and len(ctx.objects_of[(relation, subject)]) == 1 and _object_unique(ctx, relation, subject):
-                    questions.append(ctx.question(
+                    questions.append(ctx.build.multiple_choice(
+                        family=family, template="ask_object", prompt=prompt, answer=(ctx.words.name(obj), support),
+                        wrong=wrong, explanation=explanation, facts=[fact],
+                        proofs=ctx.index.rests_on(relation, subject, candidates, False)))
+                elif prompt and len(ctx.index.objects_of[(relation, subject)]) == 1 and _object_unique(ctx, relation, subject):
+                    questions.append(ctx.build.question(
                         family=family, kind="short_answer", template="ask_object", prompt=prompt,
-                        answer=ctx.name(obj), accepted=ctx.aliases(obj), explanation=explanation, facts=[fact]))
+                        answer=ctx.words.name(obj), accepted=ctx.words.aliases(obj), explanation=explanation, facts=[fact],
+                        variant="short_answer", proofs=ctx.index.about(relation, subject)))
             # When / where?
             for key, value, accepted in (("ask_date", fact.date, date_forms(fact.date) if fact.date else []),
-                                         ("ask_place", fact.place, ctx.aliases(fact.place) if fact.place else [])):
-                prompt = ctx.render(t[key], values, attribution) if key in t and value else None
+                                         ("ask_place", fact.place, ctx.words.aliases(fact.place) if fact.place else [])):
+                prompt = ctx.words.render(t[key], values, attribution) if key in t and value else None
                 if prompt:
-                    questions.append(ctx.question(
+                    questions.append(ctx.build.question(
                         family=family, kind="short_answer", template=key, prompt=prompt, answer=accepted[0],
                         accepted=accepted, explanation=explanation, facts=[fact]))
             # True or false?
-            prompt = ctx.render(t.get("statement", ""), values, attribution)
+            prompt = ctx.words.render(t["statement"], values, attribution)
             if prompt:
-                true_statements += 1
-                questions.append(ctx.question(
-                    family=family, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
-                    explanation=explanation, facts=[fact], options=_true_false(TRUE, support)))
+                questions.append(ctx.build.question(
+                    family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
+                    explanation=explanation, facts=[fact], options=ctx.build.true_false(True, support)))
 
         questions.extend(build() for _, _, build in (per_object[k] for k in sorted(per_object)))
         questions.extend(false_statements)
-        questions.extend(_proven_false_statements(ctx, family, relation, kind, facts,
-                                                  true_statements - len(false_statements)))
-        if "match" in t:
+        questions.extend(_proven_false_statements(ctx, family, relation, kind, facts))
+        if "match" in t and "statement" in t:
             questions.extend(_matching(ctx, family, relation, kind, facts))
     return questions
 
@@ -146,14 +163,17 @@ def even_groups(items: list, size: int) -> list[list]:
     return [items[i::count] for i in range(count)]
 
 
-def _true_false(answer: str, why: str) -> tuple[Option, Option]:
-    """True/false options in fixed order: True first, as on every printed test."""
-    return (Option(text=TRUE, correct=answer == TRUE, why=why), Option(text=FALSE, correct=answer == FALSE, why=why))
+def _single_object(ctx: Context, relation: str, subject: str) -> bool:
+    """True when no two positive facts of the relation, disputed or attributed ones included,
+    give the subject different objects."""
+    objects = {ctx.facts.facts[fid].object for fid in ctx.index.mentions.get((relation, subject), ())
+               if ctx.facts.facts[fid].subject == subject and not ctx.facts.facts[fid].negated}
+    return len(objects) <= 1
 
 
 def _object_unique(ctx: Context, relation: str, subject: str) -> bool:
     """True when a closure says the subject's objects are all listed (so a short answer is unambiguous)."""
-    for closure in ctx.closures.get(relation, ()):
+    for closure in ctx.index.closures.get(relation, ()):
         in_scope = closure.among == "all" or subject in closure.among
         if closure.kind == "functional" and in_scope:
             return True
@@ -162,41 +182,53 @@ def _object_unique(ctx: Context, relation: str, subject: str) -> bool:
     return False
 
 
-def _proven_false_statements(ctx: Context, family: str, relation: str, kind: RelationKind, facts: list[Fact],
-                             needed: int) -> list[Question]:
-    """False statements built only from pairs the fact set proves false, to balance the true ones."""
-    if needed <= 0 or "statement" not in kind.templates:
+def _proven_false_statements(ctx: Context, family: str, relation: str, kind: RelationKind,
+                             facts: list[Fact]) -> list[Question]:
+    """False statements built only from pairs the fact set proves false, to balance the true ones:
+    for each object, as many as its true statements outnumber its own false ones. Each rests on
+    the facts naming its object or its subject, and on nothing else."""
+    if "statement" not in kind.templates:
         return []
-    by_object: dict[str, Fact] = {}
-    for fact in facts:
-        if not fact.negated and ctx.usable(fact) and fact.object and fact.object not in by_object and not fact.according_to:
-            by_object[fact.object] = fact
-    candidates = []
-    for obj, anchor in sorted(by_object.items()):
-        for subject in ctx.wrong_subjects(relation, obj, ctx.facts.entities[anchor.subject].kind, limit=4):
-            if (relation, subject, obj) in ctx.negated:
+    anchors: dict[str, Fact] = {}
+    true_count: dict[str, int] = {}
+    false_count: dict[str, int] = {}
+    for fact in facts:  # the file's first fact about an object anchors its false statements
+        if fact.object is None:
+            continue
+        if fact.negated:
+            if ctx.index.usable(fact) or fact.according_to:
+                false_count[fact.object] = false_count.get(fact.object, 0) + 1
+        elif ctx.index.usable(fact) or fact.according_to:
+            true_count[fact.object] = true_count.get(fact.object, 0) + 1
+            if ctx.index.usable(fact) and not fact.according_to:
+                anchors.setdefault(fact.object, fact)
+    chosen = []
+    for obj, anchor in sorted(anchors.items()):
+        needed = true_count.get(obj, 0) - false_count.get(obj, 0)
+        found = 0
+        for subject in ctx.proofs.wrong_subjects(relation, obj, ctx.facts.entities[anchor.subject].kind, limit=4):
+            if found >= needed:
+                break
+            if (relation, subject, obj) in ctx.index.negated:
                 continue  # already asked from its own fact
-            why = ctx.proves_not(relation, subject, obj)
+            why = ctx.proofs.proves_not(relation, subject, obj)
             if why:
-                candidates.append((subject, obj, anchor, why))
-    if not candidates:
-        return []
-    step = max(1, len(candidates) // needed)
-    chosen = candidates[::step][:needed]
+                chosen.append((subject, obj, anchor, why))
+                found += 1
     result = []
     for subject, obj, anchor, why in chosen:
-        values = {**ctx.values(anchor), "subject": ctx.phrase(subject)}
-        prompt = ctx.render(kind.templates["statement"], values)
+        values = {**ctx.words.values(anchor), "subject": ctx.words.phrase(subject)}
+        prompt = ctx.words.render(kind.templates["statement"], values)
         if not prompt:
             continue
         support = [anchor]
-        own = sorted(ctx.objects_of.get((relation, subject), ()))
+        own = sorted(ctx.index.objects_of.get((relation, subject), ()))
         if own:
-            support.append(ctx.positive[(relation, subject, own[0])][0])
-        result.append(ctx.question(
-            family=family, kind="true_false", template="statement", prompt=prompt, answer=FALSE,
-            explanation=f"False: {why}", facts=support, variant=f"false:{subject}:{obj}",
-            options=_true_false(FALSE, why)))
+            support.append(ctx.index.positive[(relation, subject, own[0])][0])
+        result.append(ctx.build.question(
+            family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.false,
+            explanation=ctx.words.false_because(why), facts=support, variant=f"false:{subject}:{obj}",
+            options=ctx.build.true_false(False, why), proofs=ctx.index.about(relation, subject, obj)))
     return result
 
 
@@ -205,9 +237,9 @@ def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, fact
     chosen: list[Fact] = []
     seen: set[str] = set()
     for fact in sorted(facts, key=lambda f: f.id):
-        if fact.negated or not ctx.usable(fact) or fact.subject in seen or fact.object is None:
+        if fact.negated or not ctx.index.usable(fact) or fact.subject in seen or fact.object is None:
             continue
-        if len(ctx.objects_of[(relation, fact.subject)]) != 1 or not _object_unique(ctx, relation, fact.subject):
+        if len(ctx.index.objects_of[(relation, fact.subject)]) != 1 or not _object_unique(ctx, relation, fact.subject):
             continue
         seen.add(fact.subject)
         chosen.append(fact)
@@ -215,21 +247,27 @@ def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, fact
     if len(chosen) < 3 or len(objects) < 2:
         return []
     result = []
+    everything = tuple(f.id for f in facts)  # the groups are cut from all of the relation's facts
     for number, group in enumerate(even_groups(chosen, MATCH_SIZE), 1):
-        ctx.rng.shuffle(group)
-        pairs = [Pair(left=ctx.name(f.subject), right=ctx.name(f.object)) for f in group]
+        qid = question_id(family, "match", [f.id for f in group], str(number))
+        rng = question_random(qid)
+        group = sorted(group, key=lambda f: f.id)
+        rng.shuffle(group)
+        pairs = [Pair(left=ctx.words.name(f.subject), right=ctx.words.name(f.object)) for f in group]
         right = sorted({p.right for p in pairs})
-        ctx.rng.shuffle(right)
+        rng.shuffle(right)
         prompt = kind.templates["match"]
         if len({p.right for p in pairs}) < len(pairs):
-            prompt += " An answer may be used more than once."
+            prompt += " " + ctx.words.text("answers_reused")
         answer = "; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left))
         attributions = sorted({f.according_to for f in group if f.according_to})
-        explanation = sentences(ctx.render(kind.templates.get("statement", ""), ctx.values(f)) or ""
-                                for f in sorted(group, key=lambda f: ctx.name(f.subject)))
+        explanation = sentences(ctx.words.render(kind.templates["statement"], ctx.words.values(f)) or ""
+                                for f in sorted(group, key=lambda f: ctx.words.name(f.subject)))
         if attributions:
-            explanation += f" (according to {', '.join(attributions)} for some)"
-        result.append(ctx.question(
+            explanation = ctx.words.text("according_to_some", text=explanation,
+                                      sources=ctx.words.text("list_separator").join(attributions))
+        result.append(ctx.build.question(
             family=family, kind="matching", template="match", prompt=prompt, answer=answer, explanation=explanation,
-            facts=sorted(group, key=lambda f: f.id), variant=str(number), pairs=pairs, choices=right))
+            facts=sorted(group, key=lambda f: f.id), variant=str(number), pairs=pairs, choices=right,
+            proofs=everything, qid=qid))
     return result

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import bisect
-from collections import Counter
+from functools import lru_cache
 
 from ..dates import PartialDate, shift_days, shift_months
 from ..facts import Fact
+from ..ids import question_id
 from ..questions import Question
-from .binary import _true_false, date_forms
-from .common import FALSE, TRUE, Context, pick, sentences, when
+from .binary import date_forms
+from .common import Context, sentences
+from .options import pick, pick_with, question_random
 
-FAMILY = "dates"
 ORDER_SIZE = 4
 
 
@@ -28,7 +29,12 @@ def disjoint(a: PartialDate, b: PartialDate) -> bool:
     return a.day != b.day
 
 
-def nearby(date: PartialDate) -> list[PartialDate]:
+@lru_cache(maxsize=4096)
+def nearby(date: PartialDate) -> tuple[PartialDate, ...]:
+    return tuple(_nearby(date))
+
+
+def _nearby(date: PartialDate) -> list[PartialDate]:
     if date.precision == "day":
         return [shift_days(date, d) for d in (1, -1, 2, -2, 7, -7)]
     if date.precision == "month":
@@ -37,77 +43,100 @@ def nearby(date: PartialDate) -> list[PartialDate]:
 
 
 def generate(ctx: Context) -> list[Question]:
+    """Questions about dated events, each family's timeline on its own."""
+    families = sorted({kind.family for kind in ctx.facts.relation_kinds.values() if kind.shape == "event"})
+    return [q for family in families for q in _family(ctx, family)]
+
+
+def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
-    events = [f for f in ctx.facts.file.facts
-              if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "event"
-              and ctx.usable(f) and f.date is not None]
+    # an event without its statement in the file's words cannot be explained: it is not asked
+    # (a disputed event is asked only with its attribution, and is never an option, a rival or in an order)
+    asked = [f for f in ctx.facts.file.facts
+             if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "event"
+             and ctx.index.asked(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
+    events = [f for f in asked if ctx.index.usable(f)]
 
     def label(fact: Fact) -> str:
         """How the event reads as an option or ordering item."""
         kind = ctx.facts.kind_of(fact)
         if "item" in kind.templates:
-            return ctx.render(kind.templates["item"], ctx.values(fact)) or ctx.name(fact.subject)
-        return ctx.name(fact.subject)
+            return ctx.words.render(kind.templates["item"], ctx.words.values(fact)) or ctx.words.name(fact.subject)
+        return ctx.words.name(fact.subject)
 
     def sentence(fact: Fact) -> str:
         t = ctx.facts.kind_of(fact).templates
-        return ctx.render(t.get("statement", "{subject} on {date}."), ctx.values(fact)) or label(fact)
+        return ctx.words.render(t["statement"], ctx.words.values(fact)) or label(fact)
 
     # Indexes, so that nothing below is quadratic in the number of events.
     by_precision: dict[str, list[PartialDate]] = {}
     for date in sorted({f.date for f in events if f.date}, key=PartialDate.sort_key):
         by_precision.setdefault(date.precision, []).append(date)
+    on_date: dict[PartialDate, list[str]] = {}
     by_relation: dict[str, list[Fact]] = {}
-    overlap: Counter = Counter()  # how many events of a relation fall in each year / month / day
     for f in sorted(events, key=lambda f: (_days(f.date), f.id)):
         by_relation.setdefault(f.relation, []).append(f)
-        overlap.update(_overlap_keys(f.relation, f.date))
+        on_date.setdefault(f.date, []).append(f.id)
+    # One "which of these took place on T" per prompt: the smallest fact id asks it, all compete.
+    event_prompts: dict[str, list[Fact]] = {}
+    prompt_of: dict[str, str] = {}
+    for f in sorted(events, key=lambda f: f.id):
+        t = ctx.facts.kind_of(f).templates
+        if "ask_event" in t and (prompt := ctx.words.render(t["ask_event"], ctx.words.values(f), f.according_to)):
+            event_prompts.setdefault(prompt, []).append(f)
+            prompt_of[f.id] = prompt
     relation_days = {rel: [_days(f.date) for f in fs] for rel, fs in by_relation.items()}
     precision_days = {p: [_days(d) for d in dates] for p, dates in by_precision.items()}
 
-    for fact in events:
+    for fact in asked:
         assert fact.date is not None
         kind = ctx.facts.kind_of(fact)
         t = kind.templates
-        values = ctx.values(fact)
-        explanation = sentence(fact)
-        one_date = f"{explanation} An event has one date."
+        values = ctx.words.values(fact)
+        explanation = ctx.words.attributed(fact.according_to, sentence(fact))
+        one_date = f"{explanation} {ctx.words.text('one_date')}"
         # When?  Other dates of the timeline first (plausible), then nearby ones.
-        if "ask_date" in t and (prompt := ctx.render(t["ask_date"], values, fact.according_to)):
-            same = _nearest(by_precision[fact.date.precision], precision_days[fact.date.precision],
+        if "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
+            same = _nearest(by_precision.get(fact.date.precision, []), precision_days.get(fact.date.precision, []),
                             _days(fact.date), lambda d: d != fact.date, 4)
-            candidates = same[:2] + nearby(fact.date) + same[2:]
+            candidates = [*same[:2], *nearby(fact.date), *same[2:]]
             wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
+            timeline = [fid for d in same for fid in on_date[d]]
             if len(wrong) >= 2:
-                questions.append(ctx.multiple_choice(
-                    family=FAMILY, template="ask_date", prompt=prompt, answer=(fact.date.human(), explanation),
-                    wrong=wrong, explanation=explanation, facts=[fact]))
+                questions.append(ctx.build.multiple_choice(
+                    family=family, template="ask_date", prompt=prompt, answer=(fact.date.human(), explanation),
+                    wrong=wrong, explanation=explanation, facts=[fact], proofs=timeline))
             else:
-                questions.append(ctx.question(
-                    family=FAMILY, kind="short_answer", template="ask_date", prompt=prompt,
-                    answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact]))
+                questions.append(ctx.build.question(
+                    family=family, kind="short_answer", template="ask_date", prompt=prompt,
+                    answer=fact.date.human(), accepted=date_forms(fact.date), explanation=explanation, facts=[fact],
+                    variant="short_answer", proofs=timeline))
         # What happened on T?  Events of the same kind whose dates cannot be T.
-        if "ask_event" in t and (prompt := ctx.render(t["ask_event"], values, fact.according_to)):
-            if not _shares_date(overlap, fact.relation, fact.date):
+        if fact.id in prompt_of:
+            prompt = prompt_of[fact.id]
+            rivals = event_prompts.get(prompt, [])
+            if rivals and rivals[0] is fact:
+                # Only events whose dates cannot be T are options, so one option is right.
                 others = _nearest(by_relation[fact.relation], relation_days[fact.relation], _days(fact.date),
                                   lambda f: disjoint(f.date, fact.date), 6)
-                wrong = pick(((label(f), sentence(f)) for f in others), label(fact))
+                wrong = pick_with(((label(f), sentence(f), f.id) for f in others), label(fact))
                 if wrong:
-                    questions.append(ctx.multiple_choice(
-                        family=FAMILY, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
-                        wrong=wrong, explanation=explanation, facts=[fact]))
+                    questions.append(ctx.build.multiple_choice(
+                        family=family, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
+                        wrong=[(text, why) for text, why, _ in wrong], explanation=explanation, facts=[fact],
+                        proofs=[f.id for f in rivals] + [f.id for f in others]))
         # True or false, with a proven-wrong date for the false one.
-        if "statement" in t and (prompt := ctx.render(t["statement"], values, fact.according_to)):
-            questions.append(ctx.question(
-                family=FAMILY, kind="true_false", template="statement", prompt=prompt, answer=TRUE,
-                explanation=explanation, facts=[fact], options=_true_false(TRUE, explanation)))
+        if "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
+            questions.append(ctx.build.question(
+                family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
+                explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
             wrong_date = next(d for d in nearby(fact.date) if disjoint(d, fact.date))
-            false_prompt = ctx.render(t["statement"], {**values, "date": wrong_date.human(), "when": when(wrong_date)}, fact.according_to)
+            false_prompt = ctx.words.render(t["statement"], {**values, "date": wrong_date.human(), "when": ctx.words.when(wrong_date)}, fact.according_to)
             if false_prompt:
-                questions.append(ctx.question(
-                    family=FAMILY, kind="true_false", template="statement", prompt=false_prompt, answer=FALSE,
-                    explanation=f"False: {one_date}", facts=[fact], variant=f"false:{wrong_date.iso()}",
-                    options=_true_false(FALSE, one_date)))
+                questions.append(ctx.build.question(
+                    family=family, kind="true_false", template="statement", prompt=false_prompt, answer=ctx.words.false,
+                    explanation=ctx.words.false_because(one_date), facts=[fact], variant=f"false:{wrong_date.iso()}",
+                    options=ctx.build.true_false(False, one_date)))
 
     # Ordering and "which came first", from events whose dates are pairwise distinct.
     ordered: list[Fact] = []
@@ -116,58 +145,41 @@ def generate(ctx: Context) -> list[Question]:
         if not ordered or disjoint(fact.date, ordered[-1].date):
             ordered.append(fact)
     groups = len(ordered) // ORDER_SIZE
+    timeline = tuple(f.id for f in events)  # the groups are cut from the whole timeline
     for number in range(groups):
         group = ordered[number::groups][:ORDER_SIZE]
         items = [label(f) for f in group]
         if len(set(items)) < len(items):
             continue
+        qid = question_id(family, "order", [f.id for f in group], str(number))
+        rng = question_random(qid)
         shown = list(items)
         while shown == items:
-            ctx.rng.shuffle(shown)
-        instruction = ctx.facts.kind_of(group[0]).templates.get("order", "Put these events in order, earliest first.")
-        explanation = sentences(f"{label(f)}: {f.date.human()}" for f in group)
-        questions.append(ctx.question(
-            family=FAMILY, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
-            explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
-            choices=shown))
+            rng.shuffle(shown)
+        instruction = ctx.facts.kind_of(group[0]).templates.get("order")
+        explanation = sentences(ctx.words.text("dated_item", item=label(f), date=f.date.human()) for f in group)
+        if instruction:
+            questions.append(ctx.build.question(
+                family=family, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
+                explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number), items=items,
+                choices=shown, proofs=timeline, qid=qid))
         first_prompt = ctx.facts.kind_of(group[0]).templates.get("first")
         if first_prompt:
-            wrong = [(label(f), f"{label(f)}: {f.date.human()}, later than {group[0].date.human()}.") for f in group[1:]]
-            questions.append(ctx.multiple_choice(
-                family=FAMILY, template="first", prompt=either(first_prompt, sorted(items)),
-                answer=(items[0], f"{items[0]}: {group[0].date.human()}"), wrong=wrong, explanation=explanation,
-                facts=sorted(group, key=lambda f: f.id), variant=str(number)))
+            first = group[0].date.human()
+            wrong = [(label(f), ctx.words.text("later_than", item=label(f), date=f.date.human(), first=first))
+                     for f in group[1:]]
+            questions.append(ctx.build.multiple_choice(
+                family=family, template="first", prompt=either(ctx, first_prompt, sorted(items)),
+                answer=(items[0], ctx.words.text("dated_item", item=items[0], date=first)), wrong=wrong,
+                explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number),
+                proofs=timeline))
     return questions
 
 
-def either(question: str, items: list[str]) -> str:
+def either(ctx: Context, question: str, items: list[str]) -> str:
     """'Which of these happened first?' -> 'Which of these happened first: A, B, C or D?'"""
-    return f"{question.rstrip('?')}: {', '.join(items[:-1])} or {items[-1]}?"
-
-
-def _overlap_keys(relation: str, date: PartialDate) -> list[tuple]:
-    keys = [(relation, "any-in-year", date.year)]
-    if date.precision == "year":
-        keys.append((relation, "year-only", date.year))
-    if date.month is not None:
-        keys.append((relation, "any-in-month", date.year, date.month))
-        if date.day is None:
-            keys.append((relation, "month-only", date.year, date.month))
-        else:
-            keys.append((relation, "day", date.year, date.month, date.day))
-    return keys
-
-
-def _shares_date(overlap: Counter, relation: str, date: PartialDate) -> bool:
-    """True when another event of the relation may fall on the same day as ``date``."""
-    if date.precision == "year":
-        count = overlap[(relation, "any-in-year", date.year)]
-    elif date.precision == "month":
-        count = overlap[(relation, "year-only", date.year)] + overlap[(relation, "any-in-month", date.year, date.month)]
-    else:
-        count = (overlap[(relation, "year-only", date.year)] + overlap[(relation, "month-only", date.year, date.month)]
-                 + overlap[(relation, "day", date.year, date.month, date.day)])
-    return count > 1  # the event itself is counted once
+    return ctx.words.text("choose_among", question=question.rstrip("?"),
+                       items=ctx.words.text("list_separator").join(items[:-1]), last=items[-1])
 
 
 def _nearest(items: list, keys: list[int], target: int, keep, limit: int) -> list:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ..ids import digest
 from ..questions import Question
-from .common import Context, format_number, format_quantity, pick
+from .common import Context
+from .options import pick
+from .wording import capitalise, format_number, unit_for
 
-FAMILY = "figures"
 FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
 
 
@@ -20,33 +22,40 @@ def nice(value: float) -> float:
 
 
 def generate(ctx: Context) -> list[Question]:
+    """Questions about figures, each in its relation kind's family."""
+    families = sorted({kind.family for kind in ctx.facts.relation_kinds.values() if kind.shape == "quantity"})
+    return [q for family in families for q in _family(ctx, family)]
+
+
+def _family(ctx: Context, family: str) -> list[Question]:
     questions: list[Question] = []
     facts = sorted((f for f in ctx.facts.file.facts
-                    if ctx.facts.kind_of(f).family == FAMILY and ctx.facts.kind_of(f).shape == "quantity"
-                    and ctx.usable(f) and f.quantity is not None), key=lambda f: f.id)
-    for index, fact in enumerate(facts):
+                    if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "quantity"
+                    and ctx.index.asked(f) and f.quantity is not None), key=lambda f: f.id)
+    for fact in facts:
         q = fact.quantity
         assert q is not None
         t = ctx.facts.kind_of(fact).templates
         key = "ask_value" if fact.according_to else "ask_value_unattributed"
-        if key not in t or not (prompt := ctx.render(t[key], ctx.values(fact))):
+        if key not in t or not (prompt := ctx.words.render(t[key], ctx.words.values(fact))):
             continue
-        answer = format_quantity(q.value, q.unit, q.qualifier)
-        who = fact.according_to or "the sources"
-        explanation = f"{who[:1].upper() + who[1:]} gave the figure as {answer} ({q.measure})."
-        why = f"{explanation} One figure was given for this measure."
+        answer = ctx.words.quantity(q.value, q)
+        who = fact.according_to or ctx.words.text("figure_given_by_all")
+        explanation = ctx.words.text("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
+        why = f"{explanation} {ctx.words.text('one_figure')}"
         values = [nice(q.value * f) for f in FACTORS]
         whole = float(q.value).is_integer()
         values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))]
-        wrong = pick(((format_quantity(v, q.unit, q.qualifier), why) for v in values), answer)
-        if index % 2 == 0 and len(wrong) >= 2:
-            questions.append(ctx.multiple_choice(
-                family=FAMILY, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
-                explanation=explanation, facts=[fact]))
+        wrong = pick(((ctx.words.quantity(v, q), why) for v in values), answer)
+        # The kind is the fact's own: chosen by its id, and part of the question's id.
+        if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
+            questions.append(ctx.build.multiple_choice(
+                family=family, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
+                explanation=explanation, facts=[fact], variant="multiple_choice"))
         else:
             number = format_number(q.value)
-            accepted = [answer, number, f"{number} {q.unit}", number.replace(",", "")]
-            questions.append(ctx.question(
-                family=FAMILY, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
-                explanation=explanation, facts=[fact]))
+            accepted = [answer, number, f"{number} {unit_for(q.value, q)}", number.replace(",", "")]
+            questions.append(ctx.build.question(
+                family=family, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
+                explanation=explanation, facts=[fact], variant="short_answer"))
     return questions
