@@ -300,3 +300,62 @@ def test_damaged_note_types_are_located(tmp_path):
     with pytest.raises(Exception) as info:
         notestate.load(path, "t")
     assert ":5:" in str(info.value) and "note type 'matching'" in str(info.value)
+
+
+def test_another_seed_updates_no_note(scenario):
+    """The seed chooses printed quizzes only: the deck is the same bytes and the learner sees no update."""
+    scenario.monkeypatch.setenv("SOURCE_DATE_EPOCH", str(V2))
+    pipeline.build(scenario.facts, scenario.tmp / "v2", seed=2, formats=("json", "anki"))
+    assert apkg(scenario.tmp / "v2").read_bytes() == apkg(scenario.tmp / "v1").read_bytes()
+    log = import_with(scenario.person, apkg(scenario.tmp / "v2"))
+    assert log == {"new": 0, "updated": 0, "duplicate": len(scenario.v1), "conflicting": 0}
+    assert scenario.reviews_kept() and scenario.edit_kept()
+
+
+def _without_fact(source: Path, fact_id: str, target: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["facts"] = [f for f in data["facts"] if f["id"] != fact_id]
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("relation", ["backs", "occurred", "holds_role"])
+def test_one_added_fact_updates_only_the_notes_that_involve_it(tmp_path, monkeypatch, relation):
+    """A learner studied the deck built without one fact; the fact is added. Only notes whose
+    questions rest on that fact (or on a fact about the same subject or object in its relation,
+    which changes what can be proven wrong) update; every other note is left alone."""
+    from test_independence import involved, neighbours
+
+    from quizgen.generators import generate
+
+    shipped = pipeline.check_facts(FACTS).facts
+    fact = next(f for f in shipped.file.facts if f.relation == relation)
+    smaller = tmp_path / "source.yaml"
+    _without_fact(FACTS, fact.id, smaller)
+    (tmp_path / "learner-run").mkdir()
+    made = Scenario(tmp_path / "learner-run", monkeypatch, source=smaller)
+    try:
+        made.facts.write_text(FACTS.read_text(encoding="utf-8"), encoding="utf-8")  # the fact is added
+        made.rebuild("v2", V2)
+        v2 = questions(made.tmp / "v2")
+        log = made.person.col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(apkg(made.tmp / "v2")),
+            options=ImportAnkiPackageOptions(merge_notetypes=False, with_scheduling=False,
+                                             with_deck_configs=False))).log
+        made.person.reopen()
+        updated = {made.person.col.get_note(n.id.nid)["QuestionId"] for n in log.updated}
+        added = {made.person.col.get_note(n.id.nid)["QuestionId"] for n in log.new}
+        assert added == set(v2) - set(made.v1)
+        assert not log.conflicting
+        by_id = {q.id: q for q in generate(shipped)}
+        strangers = [qid for qid in updated
+                     if fact.id not in involved(by_id[qid]) and not neighbours(fact, involved(by_id[qid]), shipped)]
+        assert strangers == [], strangers
+        assert len(updated) + len(log.duplicate) == len(set(made.v1) & set(v2))
+        col = made.person.col
+        assert all(card.reps == 1 for qid in made.v1 for card in made.person.note_by_question(qid).cards())
+        assert all(col.get_card(cid).reps == 0 for qid in added for cid in col.find_cards(f'"QuestionId:{qid}"'))
+        print(f"{relation}: {fact.id}: new {len(added)}, updated {len(updated)}, unchanged {len(log.duplicate)}")
+    finally:
+        made.close()
