@@ -1,8 +1,10 @@
 """Topic fact files written from the documentation alone, each with its published source texts.
 
 Every ``tests/data/topics/<id>/facts.yaml`` must pass ``check`` with its quotes verified against
-the texts in ``<id>/sources/``, build every output format, and give questions in several families.
-A new topic folder is covered by adding it; nothing here names a topic.
+the texts in ``<id>/sources/``, build every output format, and give questions in several families,
+at least three of them the topic's own (declared in the file, not shipped), each titled as the file
+says in every output that names families. A new topic folder is covered by adding it; nothing here
+names a topic.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import quizgen
 from conftest import DATA
 
 TOPICS_DIR = DATA / "topics"
@@ -23,6 +26,10 @@ ALL_OUTPUTS = (
     "questions.json", "quiz-A.md", "key-A.md", "quiz-A.pdf", "key-A.pdf", "moodle.xml",
     "quiz.gift", "canvas-qti.zip", "quizlet.tsv", "kahoot.xlsx",
 )
+
+
+SHIPPED_FAMILIES = set(yaml.safe_load(
+    (Path(quizgen.__file__).parent / "data" / "families.yaml").read_text(encoding="utf-8")))
 
 
 def _load(path: Path) -> dict:
@@ -121,3 +128,73 @@ def test_topic_builds_every_format(facts: Path, tmp_path: Path, run_cli, monkeyp
         assert set(q["facts"]) <= fact_ids, q["id"]
         for citation in q["citations"]:
             assert _squash(citation["quote"]) in texts[citation["source"]], (q["id"], citation)
+
+
+def _own_families(data: dict) -> dict[str, dict]:
+    return {fid: fam for fid, fam in (data.get("families") or {}).items() if fid not in SHIPPED_FAMILIES}
+
+
+@pytest.mark.parametrize("facts", TOPICS, ids=TOPIC_IDS)
+def test_topic_relations_sit_in_families_of_its_own(facts: Path):
+    """No relation kind the topic adds is filed under a shipped family meant for other subjects
+    (a Nobel prize under "Who signed", a final under "Who backs whom")."""
+    data = _load(facts)
+    own = _own_families(data)
+    assert len(own) >= 3, sorted(own)
+    for fid, fam in own.items():
+        assert fam.get("title", "").strip(), fid
+    added = {name: kind for name, kind in (data.get("relations") or {}).items() if "shape" in kind}
+    assert added, "the topic adds no relation kind of its own"
+    for name, kind in added.items():
+        assert kind["family"] in own, (name, kind["family"])
+
+
+@pytest.mark.parametrize("facts", TOPICS, ids=TOPIC_IDS)
+def test_topic_asks_in_families_of_its_own(facts: Path, tmp_path: Path, run_cli, monkeypatch):
+    """At least three of the topic's own families get questions, and every family reaches the bank
+    and the classroom categories under the title the file gives it."""
+    monkeypatch.setenv("QUIZGEN_NO_FORK", "1")
+    out_dir, state = tmp_path / "out", tmp_path / "state.json"
+    code, out, err = run_cli("build", facts, "--sources", facts.parent / "sources", "--out", out_dir,
+                             "--state", state, "--format", "json,gift")
+    assert code == 0, err
+    data = _load(facts)
+    own = _own_families(data)
+    bank = json.loads((out_dir / "questions.json").read_text(encoding="utf-8"))
+    asked = {q["family"] for q in bank["questions"]}
+    assert len(asked & set(own)) >= 3, (sorted(asked), sorted(own))
+
+    titles = {f["id"]: f["title"] for f in bank["families"]}
+    for fid, fam in (data.get("families") or {}).items():
+        if "title" in fam and fid in asked:
+            assert titles[fid] == fam["title"], fid
+    # questions.json lists the families in the file's order, and its questions follow it
+    listed = [f["id"] for f in sorted(bank["families"], key=lambda f: f["order"])]
+    seen = list(dict.fromkeys(q["family"] for q in bank["questions"]))
+    assert seen == [fid for fid in listed if fid in asked]
+
+    gift = (out_dir / "quiz.gift").read_text(encoding="utf-8")
+    categories = set(re.findall(r"^\$CATEGORY: \$course\$/top/.*/(.+)$", gift, flags=re.M))
+    assert {titles[fid] for fid in asked} == categories, categories
+
+
+@pytest.mark.parametrize("facts", TOPICS, ids=TOPIC_IDS)
+def test_topic_figures_of_one_read_singular(facts: Path, tmp_path: Path, run_cli, monkeypatch):
+    """A figure whose unit has a singular form never shows "1 guineas" or "1 children", neither as
+    the answer nor among the wrong options made from it."""
+    monkeypatch.setenv("QUIZGEN_NO_FORK", "1")
+    out_dir, state = tmp_path / "out", tmp_path / "state.json"
+    code, out, err = run_cli("build", facts, "--sources", facts.parent / "sources", "--out", out_dir,
+                             "--state", state, "--format", "json")
+    assert code == 0, err
+    units = {f["quantity"]["unit"]: f["quantity"].get("unit_one")
+             for f in _load(facts)["facts"] if "quantity" in f}
+    assert all(units.values()), [unit for unit, one in units.items() if not one]
+    texts = [text for q in json.loads((out_dir / "questions.json").read_text(encoding="utf-8"))["questions"]
+             for text in (q["prompt"], q["answer"], q["explanation"], *q["choices"], *q["accepted"])]
+    singular_shown = False
+    for unit, one in units.items():
+        plural_one = re.compile(rf"(?<![\d.,])1 {re.escape(unit)}\b")
+        assert not [t for t in texts if plural_one.search(t)], unit
+        singular_shown |= any(re.search(rf"(?<![\d.,])1 {re.escape(one)}\b", t) for t in texts)
+    assert singular_shown, "no figure of 1 is shown: the check above proves nothing for this topic"
