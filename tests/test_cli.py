@@ -244,7 +244,8 @@ def test_ci_tests_the_declared_floors():
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     floors = {}
-    for requirement in project["project"]["dependencies"] + project["project"]["optional-dependencies"]["kahoot"]:
+    extras = project["project"]["optional-dependencies"]
+    for requirement in project["project"]["dependencies"] + extras["kahoot"] + extras["anki"]:
         name, _, rest = requirement.partition(">=")
         floors[name.strip().lower()] = rest.split(",")[0].strip()
     pins = {}
