@@ -292,3 +292,15 @@ def test_forbidden_character_pattern_matches_its_definition():
     assert differ == []
     assert is_forbidden_character("\x07") and is_forbidden_character("\U0010FFFE") and is_forbidden_character("\u2028")
     assert not any(is_forbidden_character(c) for c in "\t\nAé\u200b\u202e\U0001F54A")
+
+
+def test_a_family_id_gets_the_family_rule_in_its_hint(tmp_path):
+    """A family id follows its own rule (no '-' or '.'), and the hint says that rule, not the one for ids."""
+    path = tmp_path / "facts.yaml"
+    path.write_text((DATA / "minimal.yaml").read_text(encoding="utf-8")
+                    + "families:\n  oxford-team: {title: The Oxford team}\n", encoding="utf-8")
+    with pytest.raises(FactFileError) as caught:
+        pipeline.check_facts(path)
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "'oxford-team'" in text and "family ids start with a lower-case letter" in text, text
+    assert "'-', '_' and '.'" not in text

@@ -217,7 +217,18 @@ EntityKind = Literal["person", "organisation", "country", "faction", "document",
 ENTITY_KINDS: tuple[str, ...] = EntityKind.__args__  # type: ignore[attr-defined]
 
 Shape = Literal["binary", "role", "event", "quantity"]
-Family = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+FAMILY_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def _family_id(value: str) -> str:
+    if not re.fullmatch(FAMILY_PATTERN, value):
+        raise problem(f"has an invalid value {value!r}",
+                      "family ids start with a lower-case letter and use lower-case letters, digits and '_' "
+                      "(no '-' or '.'), e.g. oxford_team")
+    return value
+
+
+Family = Annotated[str, AfterValidator(_family_id), WithJsonSchema({"type": "string", "pattern": FAMILY_PATTERN})]
 Qualifier = Literal["exactly", "about", "more_than", "at_least", "fewer_than", "up_to", "almost", "nearly"]
 
 
