@@ -198,3 +198,22 @@ def test_topic_figures_of_one_read_singular(facts: Path, tmp_path: Path, run_cli
         assert not [t for t in texts if plural_one.search(t)], unit
         singular_shown |= any(re.search(rf"(?<![\d.,])1 {re.escape(one)}\b", t) for t in texts)
     assert singular_shown, "no figure of 1 is shown: the check above proves nothing for this topic"
+
+
+def test_platform_categories_follow_the_family_order(tmp_path):
+    """Moodle XML and GIFT list the topic's families in the order the file gives them."""
+    import re
+
+    from quizgen import pipeline
+
+    for facts in TOPICS:
+        result = pipeline.build(facts, tmp_path / facts.parent.name, formats=("json", "moodle", "gift"),
+                                state_path=tmp_path / f"{facts.parent.name}.state.json")
+        bank = json.loads((result.out / "questions.json").read_text(encoding="utf-8"))
+        titles = [f["title"] for f in bank["families"]]
+        xml = (result.out / "moodle.xml").read_text(encoding="utf-8")
+        gift = (result.out / "quiz.gift").read_text(encoding="utf-8")
+        for text in (xml, gift):
+            shown = [t for t in titles if f"/{t}" in text]
+            positions = [text.index(f"/{t}") for t in shown]
+            assert positions == sorted(positions) and len(shown) >= 3, (facts, shown)

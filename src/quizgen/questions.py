@@ -81,3 +81,9 @@ class QuestionBank(Model):
     def family_titles(self) -> dict[str, str]:
         """Family id -> title, for decks and categories."""
         return {family.id: family.title for family in self.families}
+
+    def in_family_order(self) -> list[Question]:
+        """The questions by family, families in their declared order, then by id: how every
+        platform lists its categories."""
+        rank = {family.id: index for index, family in enumerate(self.families)}
+        return sorted(self.questions, key=lambda q: (rank.get(q.family, len(rank)), q.family, q.id))

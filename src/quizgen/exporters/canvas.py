@@ -98,7 +98,7 @@ def assessment_xml(bank: QuestionBank, ident: str) -> bytes:
     assessment = ET.SubElement(root, "assessment", {"ident": ident, "title": one_line(bank.title)})
     _meta(assessment, [("cc_maxattempts", "1")])
     section = ET.SubElement(assessment, "section", {"ident": "root_section"})
-    for question in sorted(bank.questions, key=lambda q: (q.family, q.id)):
+    for question in bank.in_family_order():
         item(section, question)
     ET.indent(root, space="  ")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"

@@ -64,7 +64,7 @@ def block(question: Question) -> str:
 def render(bank: QuestionBank) -> tuple[str, list[str]]:
     parts, skipped = [], []
     family = None
-    for question in sorted(bank.questions, key=lambda q: (q.family, q.id)):
+    for question in bank.in_family_order():
         if not savable(question):
             skipped.append(question.id)
             continue

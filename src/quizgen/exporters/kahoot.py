@@ -39,7 +39,7 @@ def time_limit(question: Question) -> int:
 
 def rows(bank: QuestionBank) -> tuple[list[tuple], list[str]]:
     chosen, skipped = [], []
-    for question in sorted(bank.questions, key=lambda q: (q.family, q.id)):
+    for question in bank.in_family_order():
         if question.kind not in ("multiple_choice", "true_false"):
             continue
         prompt = one_line(question.prompt)

@@ -106,12 +106,12 @@ def render(bank: QuestionBank) -> tuple[bytes, list[str]]:
     quiz = ET.Element("quiz")
     by_family: dict[str, list[Question]] = {}
     skipped = []
-    for question in sorted(bank.questions, key=lambda q: q.id):
+    for question in bank.in_family_order():
         if savable(question):
             by_family.setdefault(question.family, []).append(question)
         else:
             skipped.append(question.id)
-    for family, questions in sorted(by_family.items()):
+    for family, questions in by_family.items():  # dicts keep the families' order
         category = ET.SubElement(quiz, "question", {"type": "category"})
         _text(category, "category", category_path(bank.title, bank.family_titles().get(family, family)))
         for question in questions:

@@ -27,7 +27,7 @@ def field_tsv(text: str) -> str:
 
 def render(bank: QuestionBank) -> str:
     lines = []
-    for question in sorted(bank.questions, key=lambda q: (q.family, q.id)):
+    for question in bank.in_family_order():
         if question.kind in ("multiple_choice", "short_answer", "true_false"):
             lines.append((question.prompt, question.answer))
         elif question.kind == "matching":
