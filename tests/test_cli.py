@@ -340,3 +340,13 @@ def test_readme_command_table_lists_each_commands_options_exactly(run_cli):
         _, out, _ = run_cli(*name.split(), "--help")
         options = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", out, re.M)) - {"--help"}
         assert set(re.findall(r"--[a-z-]+", usage)) == options, name
+
+
+def test_help_imports_no_heavy_library():
+    """--help (which lists the shipped families and the choices) loads no other quizgen module: not the
+    fact model, the families' data or a generator (typer itself may load pydantic)."""
+    code = ("import sys\nfrom quizgen.cli import app\ntry:\n    app(['quiz', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'genanki', 'typst')"
+            " or m.startswith('quizgen.') and m != 'quizgen.cli'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "--family" in result.stdout and result.stdout.splitlines()[-1] == "[]"
