@@ -203,5 +203,7 @@ def test_docs_errors_names_every_generation_rule_and_warning_code():
     docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     assert sorted(code for code in codes if f"`{code}`" not in docs) == []
     for message in ("is not a number of seconds", "is out of range (1980-01-01 to 9999-12-31",
-                    "the Anki state file is damaged", "the Anki state file belongs to topic"):
+                    "the Anki state file is damaged", "the Anki state file belongs to topic",
+                    "another quizgen build is writing this output folder right now", "quizgen: internal error: ",
+                    "quizgen: interrupted; out is unchanged", "interrupted after out was replaced by the new build"):
         assert message in docs
