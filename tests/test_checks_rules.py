@@ -53,8 +53,9 @@ CASES: dict[str, tuple[str, str, str, str, int]] = {
                      "quote not found in the text of source 'fixture-1978'", 68),
     "single_source": (with_second_citations(BASE), BASE, "single-source", "fact 'sadat-signed' rests on a single source",
                       27),
-    "disputed": (BASE, edit("    place: white-house\n", "    place: white-house\n    disputed: one paper says a day later\n"),
-                 "disputed", "fact 'sadat-signed' is disputed", 27),
+    "disputed": (BASE, edit("    place: white-house\n", "    place: white-house\n    according_to: one paper\n"
+                                                      "    disputed: one paper says a day later\n"),
+                 "disputed", "fact 'sadat-signed' is disputed; it is asked only as what 'one paper' says", 28),
     "no_contradictions": (BASE, edit("  - id: sadat-president\n", "  - id: begin-did-not-sign\n    relation: signed\n"
                                      "    negated: true\n    subject: begin\n    object: accords\n    citations:\n"
                                      "      - {source: fixture-1978, quote: signed}\n  - id: sadat-president\n"),
@@ -157,3 +158,52 @@ def test_names_that_differ_are_accepted(tmp_path):
     text = edit(ISRAEL, ISRAEL + '\n  - {id: israel-state, name: "Israel (state)", kind: country}\n'
                                  '  - {id: isreal, name: "Isreal", kind: country}')
     assert list(checks.distinct_names(facts_of(tmp_path, text))) == []
+
+
+@pytest.mark.parametrize("attribution", ["", "    according_to: one paper\n"], ids=["unattributed", "attributed"])
+def test_a_disputed_fact_gets_one_warning_that_says_what_happens_to_it(tmp_path, attribution):
+    """With an attribution it is asked as that source's claim; without one it is not asked at all,
+    and no other warning says it is."""
+    from quizgen import pipeline
+
+    path = tmp_path / "facts.yaml"
+    path.write_text(edit("    place: white-house\n", "    place: white-house\n" + attribution
+                         + "    disputed: one paper says a day later\n"), encoding="utf-8")
+    warnings = pipeline.check_facts(path).warnings
+    about = [w for w in warnings if "'sadat-signed'" in w.message and w.code != "single-source"]
+    assert len(about) == 1, [str(w) for w in about]
+    [warning] = about
+    if attribution:
+        assert warning.code == "disputed" and "asked only as what 'one paper' says" in warning.message
+    else:
+        assert warning.code == "not-asked" and "asked with" not in warning.message
+    questions = pipeline.make_questions(pipeline.check_facts(path).facts, 1)
+    asked = [q for q in questions if "sadat-signed" in q.facts[:1]]
+    assert bool(asked) == bool(attribution)
+    assert all(q.prompt.startswith("According to one paper") for q in asked if q.kind != "matching")
+
+
+def test_docs_errors_names_every_generation_rule_and_warning_code():
+    """docs/errors.md gives an example for each code of the generation rules, the state file, the
+    --family check and every warning (the older errors are listed by kind of problem)."""
+    import re
+
+    from conftest import ROOT
+
+    src = ROOT / "src" / "quizgen"
+    codes: set[str] = set()
+    for name in ("generation_rules.py", "notestate.py", "pipeline.py"):
+        text = (src / name).read_text(encoding="utf-8")
+        codes |= set(re.findall(r'"(?:error|warning)",\s*"([a-z][a-z0-9-]*)"\)', text))
+        codes |= set(re.findall(r'code="([a-z][a-z0-9-]*)"', text))
+    checks_text = (src / "checks.py").read_text(encoding="utf-8")
+    codes |= set(re.findall(r'_warning\((?:[^()]|\([^()]*\))*?"([a-z][a-z0-9-]*)"\)', checks_text, re.S))
+    assert {"same-question", "family-title", "bad-wording", "bad-skip", "not-asked", "no-as-of", "disputed",
+            "single-source", "state-missing", "no-such-family"} <= codes
+    docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert sorted(code for code in codes if f"`{code}`" not in docs) == []
+    for message in ("is not a number of seconds", "is out of range (1980-01-01 to 9999-12-31",
+                    "the Anki state file is damaged", "the Anki state file belongs to topic",
+                    "another quizgen build is writing this output folder right now", "quizgen: internal error: ",
+                    "quizgen: interrupted; out is unchanged", "interrupted after out was replaced by the new build"):
+        assert message in docs

@@ -112,11 +112,66 @@ def test_choices_any_case_and_comma_lists(run_cli, tmp_path):
     assert code == 2 and "'A5' is not one of 'a4', 'letter'" in err
 
 
+OWN_FAMILY = """families:
+  pacts: {title: Who made pacts, order: 1}
+relations:
+  signed:
+    family: pacts
+"""
+
+
+@pytest.mark.parametrize("command", ["questions", "quiz"])
+def test_family_accepts_the_fact_files_own_families(run_cli, tmp_path, command):
+    facts = tmp_path / "facts.yaml"
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    facts.write_text(text.replace("entities:\n", OWN_FAMILY + "entities:\n", 1), encoding="utf-8")
+    out = ["--out", tmp_path / "q", "--versions", "1", "--count", "2"] if command == "quiz" else ["--format", "json"]
+    code, printed, err = run_cli(command, facts, "--family", "Pacts", *out)
+    assert code == 0, err
+    if command == "questions":
+        assert {q["family"] for q in json.loads(printed)["questions"]} == {"pacts"}
+    else:
+        key = (tmp_path / "q" / "key-A.md").read_text(encoding="utf-8")
+        assert "Version A · 2 questions" in key and key.count(" signed ") >= 2
+    # a family neither shipped nor declared: one located line naming the file's families, exit 1, nothing written
+    before = {p.name: p.read_bytes() for p in (tmp_path / "q").iterdir()} if command == "quiz" else {}
+    code, _, err = run_cli(command, facts, "--family", "pacts,treaties", *out[:2])
+    assert code == 1
+    [line] = [line for line in err.splitlines() if "treaties" in line]
+    assert line == (f"{facts}:11:1: error: --family 'treaties' is not a family of this fact file; its families: "
+                    "pacts, signing, backing, dates, roles, figures (hint: pick one of them, or declare it under "
+                    "families: with a title)")
+    assert "pacts'" not in err
+    if command == "quiz":
+        assert {p.name: p.read_bytes() for p in (tmp_path / "q").iterdir()} == before
+
+
+def test_family_unknown_in_a_file_without_families_names_the_shipped_ones(run_cli):
+    code, _, err = run_cli("questions", DATA / "minimal.yaml", "--family", "crews")
+    assert code == 1
+    assert err.splitlines()[-1] == (f"{DATA / 'minimal.yaml'}: error: --family 'crews' is not a family of this fact "
+                                    "file; its families: signing, backing, dates, roles, figures (hint: pick one of "
+                                    "them, or declare it under families: with a title)")
+
+
+def test_seed_is_documented_as_choosing_printed_quizzes_only(run_cli):
+    for command in ("build", "quiz"):
+        _, out, _ = run_cli(command, "--help")
+        assert "printed quiz versions" in " ".join(out.split()), command
+        assert "option order" not in out
+    for command in (("questions",), ("anki", "sync")):  # the seed plays no part there
+        _, out, _ = run_cli(*command, "--help")
+        assert "--seed" not in out
+        code, _, err = run_cli(*command, "--seed", "3")
+        assert code == 2 and "No such option: --seed" in err
+
+
 def test_help_shows_the_choices(run_cli):
     _, out, _ = run_cli("build", "--help")
     assert "[json|anki|markdown|pdf|moodle|gift|canvas|quizlet|kahoot|all]" in out
     _, out, _ = run_cli("quiz", "--help")
-    assert "[signing|backing|dates|roles|figures]" in out and "a4|letter" in out
+    assert "the shipped signing, backing, dates, roles, figures, or any the fact file declares" in " ".join(
+        out.split()) and "a4|letter" in out
     docs = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert "list[str]" not in docs and "multiple_choice|true_false" in docs
 
@@ -262,3 +317,37 @@ def test_ci_tests_the_declared_floors():
     assert {n: version(v) for n, v in pins.items()} == {n: version(v) for n, v in floors.items()}
     assert project["build-system"]["requires"] == ["setuptools>=77"]  # the first to read license = "MIT"
     assert "-c .ci/min-constraints.txt" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_a_state_file_note_that_is_not_an_object_is_located_not_a_crash(run_cli, tmp_path):
+    facts = tmp_path / "facts.yaml"
+    facts.write_bytes((DATA / "minimal.yaml").read_bytes())
+    state = tmp_path / "facts.anki-state.json"
+    state.write_text('{"format": 1,\n "topic": "camp-david-1978",\n "notes": {"x": 3}}\n', encoding="utf-8")
+    code, _, err = run_cli("build", facts, "--out", tmp_path / "o", "--format", "anki")
+    assert code == 1, err
+    assert err.splitlines()[-1].startswith(f"{state}:3: error: the Anki state file is damaged: note 'x' is not an "
+                                           "object (hint: restore it from version control")
+    assert not (tmp_path / "o").exists()
+
+
+def test_readme_command_table_lists_each_commands_options_exactly(run_cli):
+    """Every row of the README's command table names exactly the options its command has."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("The full reference", 1)[0]
+    rows = re.findall(r"^\| `quizgen ((?:anki )?[a-z]+)([^`]*)` \|", table, re.M)
+    assert {name for name, _ in rows} == {"check", "build", "quiz", "questions", "stats", "schema", "anki sync"}
+    for name, usage in rows:
+        _, out, _ = run_cli(*name.split(), "--help")
+        options = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", out, re.M)) - {"--help"}
+        assert set(re.findall(r"--[a-z-]+", usage)) == options, name
+
+
+def test_help_imports_no_heavy_library():
+    """--help (which lists the shipped families and the choices) loads no other quizgen module: not the
+    fact model, the families' data or a generator (typer itself may load pydantic)."""
+    code = ("import sys\nfrom quizgen.cli import app\ntry:\n    app(['quiz', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'genanki', 'typst')"
+            " or m.startswith('quizgen.') and m != 'quizgen.cli'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "--family" in result.stdout and result.stdout.splitlines()[-1] == "[]"

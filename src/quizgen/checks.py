@@ -243,12 +243,14 @@ def single_source(facts: FactSet) -> Iterator[Problem]:
 
 
 def disputed(facts: FactSet) -> Iterator[Problem]:
-    """Warn about a disputed fact: it is asked with its attribution and proves nothing."""
+    """Warn about a disputed fact with an attribution: it is asked only as what its source says
+    and proves nothing. (One without an attribution is not asked at all: the generation rule
+    ``not_asked`` says so, and this rule stays silent rather than contradict it.)"""
     for path, fact, _ in _known_facts(facts):
-        if fact.disputed:
-            yield _warning(facts, path + ("disputed",), f"fact '{fact.id}' is disputed; it is asked with its attribution "
-                                                        "and proves nothing",
-                           "resolve the dispute or keep the attribution", "disputed")
+        if fact.disputed and fact.according_to:
+            yield _warning(facts, path + ("disputed",), f"fact '{fact.id}' is disputed; it is asked only as what "
+                                                        f"'{fact.according_to}' says and proves no option wrong",
+                           "resolve the dispute, or keep the attribution", "disputed")
 
 
 def no_contradictions(facts: FactSet) -> Iterator[Problem]:

@@ -184,8 +184,9 @@ class SchemaKind(str, Enum):
     questions = "questions"
 
 
-def _choice_list(choices: tuple[str, ...], option: str) -> Callable[[str], tuple[str, ...]]:
-    """A parser for a repeatable option: each value may be a comma-separated list, any case."""
+def _choice_list(choices: tuple[str, ...] | None, option: str) -> Callable[[str], tuple[str, ...]]:
+    """A parser for a repeatable option: each value may be a comma-separated list, any case.
+    With ``choices`` None any name is taken (it is checked once the fact file is loaded)."""
 
     def parse(value) -> tuple[str, ...]:
         if isinstance(value, tuple):  # already parsed (a default)
@@ -193,7 +194,9 @@ def _choice_list(choices: tuple[str, ...], option: str) -> Callable[[str], tuple
         picked = []
         for part in str(value).split(","):
             part = part.strip().lower()
-            if part not in choices:
+            if not part:
+                raise typer.BadParameter(f"{option} needs a name")
+            if choices is not None and part not in choices:
                 raise typer.BadParameter(f"{option} '{part}' is not one of: {', '.join(choices)}")
             picked.append(part)
         return tuple(picked)
@@ -209,10 +212,13 @@ def _metavar(choices: tuple[str, ...]) -> str:
     return "[" + "|".join(choices) + "],..."
 
 
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for question order and option order.")]
+SeedOpt = Annotated[int, typer.Option(
+    "--seed", help="Seed for choosing and shuffling the printed quiz versions (the questions, their options "
+                   "and the Anki deck do not depend on it).")]
 FamilyOpt = Annotated[Optional[list[str]], typer.Option(
-    "--family", parser=_choice_list(FAMILY_CHOICES, "--family"), metavar=_metavar(FAMILY_CHOICES),
-    help="Only these question families (repeatable, or comma-separated).")]
+    "--family", parser=_choice_list(None, "--family"), metavar="FAMILY,...",
+    help="Only these question families (repeatable, or comma-separated): the shipped "
+         + ", ".join(FAMILY_CHOICES) + ", or any the fact file declares in its families section.")]
 KindOpt = Annotated[Optional[list[str]], typer.Option(
     "--kind", parser=_choice_list(KIND_CHOICES, "--kind"), metavar=_metavar(KIND_CHOICES),
     help="Only these question kinds (repeatable, or comma-separated).")]
@@ -222,7 +228,6 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every wa
 @app.command()
 def questions(
     facts: FactsArg = Path("facts.yaml"),
-    seed: SeedOpt = 1,
     family: FamilyOpt = None,
     kind: KindOpt = None,
     format: Annotated[Listing, typer.Option("--format", case_sensitive=False, help="How to print them.")] = Listing.text,
@@ -234,11 +239,11 @@ def questions(
     families, kinds = _flat(family), _flat(kind)
     checked = _run(lambda: pipeline.check_facts(facts))
     _warn(checked.warnings, facts, verbose)
-    found = _run(lambda: pipeline.make_questions(checked.facts, seed, families, kinds))
+    found = _run(lambda: pipeline.make_questions(checked.facts, 1, families, kinds))  # the seed plays no part
     if format == Listing.json:
         from .exporters.json_bank import dumps
 
-        typer.echo(dumps(pipeline.bank(checked.facts, seed, found)), nl=False)
+        typer.echo(dumps(pipeline.bank(checked.facts, 1, found)), nl=False)
     else:
         from .exporters.text import render
 
@@ -290,7 +295,8 @@ def build(
 @app.command()
 def quiz(
     facts: FactsArg = Path("facts.yaml"),
-    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per quiz.")] = 20,
+    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per quiz (fewer when the chosen "
+                                                                    "families and kinds hold fewer).")] = 20,
     versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Shuffled versions (A, B, ...).")] = 2,
     seed: SeedOpt = 1,
     family: FamilyOpt = None,
@@ -342,7 +348,6 @@ def anki_sync(
                              "first.")] = ...,
     retired: Annotated[RetiredChoice, typer.Option(
         "--retired", case_sensitive=False, help="What to do with the notes of removed questions.")] = RetiredChoice.suspend,
-    seed: SeedOpt = 1,
     sources: SourcesOpt = None,
     state: Annotated[Optional[Path], typer.Option(
         "--state", help="Anki state file (default: next to the fact file, FACTS.anki-state.json); read only.")] = None,
@@ -353,7 +358,7 @@ def anki_sync(
     collection is made first."""
     from . import anki_sync as syncing
 
-    result = _run(lambda: syncing.sync(facts, collection, retired=RetiredChoice(retired).value, seed=seed,
+    result = _run(lambda: syncing.sync(facts, collection, retired=RetiredChoice(retired).value,
                                        state_path=state, sources_dir=sources))
     typer.echo(f"backup: {result.backup}")
     typer.echo(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged, "

@@ -159,7 +159,7 @@ def load(path: Path, topic: str) -> dict:
         elif not isinstance(entry.get("prompt", ""), str):
             problem, field = "has a \"prompt\" that is not text", "prompt"
         if problem:
-            raise _damaged(path, _line_of(text, qid, field if field in entry else None), None,
+            raise _damaged(path, _line_of(text, qid, field if field and field in entry else None), None,
                            f"note '{qid[:80]}' {problem}")
     return state
 

@@ -63,11 +63,28 @@ def stats(facts: FactSet) -> Stats:
                  dict(sorted(kinds.items())), len(facts.file.sources), len(facts.file.facts))
 
 
+def check_families(facts: FactSet, families: Sequence[str]) -> None:
+    """Raise FactFileError unless every name in ``families`` is a family of the fact set (shipped,
+    or declared under the file's ``families:``)."""
+    from .families import ordered
+
+    known = [f.id for f in ordered(facts)]
+    unknown = [name for name in dict.fromkeys(families) if name not in known]
+    if unknown:
+        where = facts.where("families") if facts.file.families else Location(facts.path)
+        raise FactFileError([Problem(where, f"--family '{name}' is not a family of this fact file; its families: "
+                                     + ", ".join(known), "pick one of them, or declare it under families: with a title",
+                                     "error", "no-such-family") for name in unknown])
+
+
 def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kinds: Sequence[str] = ()) -> list:
-    """Generate, check and filter questions. Raises QuestionError if a post-generation check fails."""
+    """Generate, check and filter questions. Raises QuestionError if a post-generation check fails
+    (FactFileError if ``families`` names one the fact set does not have)."""
     from .checks import check_questions
     from .errors import QuestionError
     from .generators import generate
+
+    check_families(facts, families)
 
     questions = generate(facts, families or None)  # the seed only chooses printed quizzes
     problems = check_questions(questions)
@@ -117,6 +134,7 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     from .output import write_atomically
 
     checked = check_facts(facts_path, sources_dir)
+    check_families(checked.facts, getattr(settings, "families", ()))
     questions = make_questions(checked.facts, seed)
     the_bank = bank(checked.facts, seed, questions)
     settings = settings or exporters.Settings(seed=seed)

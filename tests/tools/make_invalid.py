@@ -166,6 +166,18 @@ CASES.update({
     "label-with-brace": sub("closures:", "relations:\n  signed:\n    label: signed {x}\nclosures:"),
 })
 
+# What generation needs: families, wording and skips that fit, questions that read differently.
+CASES.update({
+    "same-question": sub("closures:", "  - id: accords-length\n    relation: figure\n    subject: accords\n"
+                                      "    quantity: {value: 13, unit: days, measure: the length of the Camp David talks}\n"
+                                      "    citations: [{source: fixture-1978, quote: after twelve days}]\nclosures:"),
+    "family-without-title": sub("entities:\n", "families:\n  pacts: {order: 2}\nentities:\n"),
+    "wording-unknown": sub("entities:\n", "wording:\n  acording_to: \"Per {source}, {text}\"\nentities:\n"),
+    "wording-placeholder": sub("entities:\n", "wording:\n  according_to: \"According to {publisher}, {text}\"\n"
+                                               "entities:\n"),
+    "skip-unknown-question": sub("entities:\n", "relations:\n  signed:\n    skip: [order]\nentities:\n"),
+})
+
 # Look-alike names: two entities a reader cannot tell apart.
 CASES.update({
     "same-name-twice": sub("  - {id: israel, name: Israel, kind: country}",
