@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, Strict,
-                      WithJsonSchema)
+                      WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
-from .dates import DateError, PartialDate, parse_date
+from .dates import DateError, PartialDate, first_day, last_day, parse_date
 from .errors import Location
 
 FORMAT_VERSION = 1
@@ -285,6 +285,9 @@ class Fact(Model):
     object: Id | None = None
     negated: Annotated[bool, Strict()] = Field(default=False, description="The statement is explicitly false: 'X did not sign D'.")
     date: Date | None = None
+    until: Date | None = Field(
+        default=None, description="An event's last date, when it spans several: 'date: 2015-02-11' and "
+                                  "'until: 2015-02-12' for 11-12 February 2015. Its precision is its own.")
     place: Id | None = None
     role: Text | None = None
     of: Id | None = Field(default=None, description="The organisation or country a role belongs to.")
@@ -296,6 +299,18 @@ class Fact(Model):
         default=None, description="How the sources disagree. A disputed fact never proves a distractor wrong.")
     citations: tuple[Citation, ...] = Field(min_length=1)
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _span(self) -> "Fact":
+        if self.until is None:
+            return self
+        if self.date is None:
+            raise problem("needs a date: the event's first day", "add date: when the event began", at="until")
+        if last_day(self.date) >= first_day(self.until):
+            raise problem(f"{self.until.iso()} does not come after the date {self.date.iso()}",
+                          "until is the event's last date, after date (its first); for a single date leave "
+                          "until out", at="until")
+        return self
 
 
 class RelationKind(Model):
