@@ -267,13 +267,26 @@ class Citation(Model):
     note: Text | None = None
 
 
+Figure = Annotated[float, Strict(), Field(ge=0), AfterValidator(_figure), BeforeValidator(_figure_size)]
+
+
 class Quantity(Model):
-    value: Annotated[float, Strict(), Field(ge=0), AfterValidator(_figure), BeforeValidator(_figure_size)]
+    value: Figure
+    value_to: Figure | None = Field(default=None, description="The top of a range the source gives ('50-140 km': "
+                                                              "value 50, value_to 140); above value.")
     unit: Text = Field(description="What is counted, plural: 'civilians', 'hours'.")
     unit_one: Text | None = Field(default=None,
                                   description="The unit for a value of exactly 1, singular: 'hour' beside 'hours'.")
     qualifier: Qualifier = "exactly"
     measure: Text = Field(description="Noun phrase for the question: 'civilians killed since the offensive began'.")
+
+    @model_validator(mode="after")
+    def _range(self) -> "Quantity":
+        if self.value_to is not None and self.value_to <= self.value:
+            raise problem(f"{self.value_to:g} is not above value {self.value:g}",
+                          "value_to is the top of a range, value its bottom; for a single figure leave value_to out",
+                          at="value_to")
+        return self
 
 
 class Fact(Model):

@@ -107,8 +107,12 @@ class Words:
         assert fact.date is not None
         return self.span(fact.date, fact.until) if fact.until else fact.date.human()
 
-    def quantity(self, value: float, quantity: Quantity) -> str:
-        """A figure as it reads: its qualifier's wording, and the singular unit for exactly 1."""
+    def quantity(self, value: float, quantity: Quantity, value_to: float | None = None) -> str:
+        """A figure as it reads: its qualifier's wording, and the singular unit for exactly 1;
+        with ``value_to``, the range from ``value`` to it ("50–140 km")."""
+        if value_to is not None:
+            shown = self.text("figure_range", low=format_number(value), high=format_number(value_to))
+            return self.text(f"quantity_{quantity.qualifier}", value=shown, unit=quantity.unit).strip()
         return self.text(f"quantity_{quantity.qualifier}", value=format_number(value),
                          unit=unit_for(value, quantity)).strip()
 
