@@ -64,3 +64,23 @@ def test_date_arithmetic_never_fails_inside_the_year_range(day, days, months):
     date = parse_date(day.isoformat())
     assert shift_days(date, days).year >= 1
     assert shift_months(PartialDate(date.year, date.month), months).year >= 1
+
+
+PARTIAL_DATES = st.builds(
+    lambda d, precision: PartialDate(d.year, *((d.month, d.day) if precision == "day" else
+                                               (d.month,) if precision == "month" else ())),
+    st.dates(min_value=datetime.date(2018, 1, 1), max_value=datetime.date(2021, 12, 31)),
+    st.sampled_from(["year", "month", "day"]))
+
+
+@given(PARTIAL_DATES, PARTIAL_DATES)
+def test_first_and_last_day_bound_a_date_and_agree_with_disjoint(a, b):
+    """A date means the days from its first to its last; two dates are disjoint exactly when those
+    days do not meet (so single dates are treated as before spans existed)."""
+    from quizgen.dates import first_day, last_day
+    from quizgen.generators.dates import disjoint
+
+    assert first_day(a) <= last_day(a)
+    assert (first_day(a) == last_day(a)) == (a.precision == "day")
+    assert datetime.date.fromordinal(first_day(a)).year == a.year == datetime.date.fromordinal(last_day(a)).year
+    assert disjoint(a, b) == (last_day(a) < first_day(b) or last_day(b) < first_day(a))

@@ -126,3 +126,33 @@ def shift_months(date: PartialDate, months: int) -> PartialDate:
     assert date.month is not None
     index = date.year * 12 + (date.month - 1) + months
     return PartialDate(index // 12, index % 12 + 1, None)
+
+
+def first_day(date: PartialDate) -> int:
+    """The proleptic ordinal of the first day a date can mean (1 January for a year)."""
+    import datetime as _dt
+
+    return _dt.date(date.year, date.month or 1, date.day or 1).toordinal()
+
+
+def last_day(date: PartialDate) -> int:
+    """The proleptic ordinal of the last day a date can mean (31 December for a year)."""
+    import datetime as _dt
+
+    month = date.month or 12
+    day = date.day or calendar.monthrange(date.year, month)[1]
+    return _dt.date(date.year, month, day).toordinal()
+
+
+def span_parts(start: PartialDate, end: PartialDate) -> tuple[str, str]:
+    """A span's two ends as they read together, the start without what the end repeats:
+    ('11', '12 February 2015'), ('11 February', '3 March 2015'), ('30 December 2014', '2 January 2015')."""
+    if start.year != end.year or start.month is None or end.month is None:
+        if start.year == end.year and start.month is not None:
+            return MONTHS[start.month - 1] if start.day is None else f"{start.day} {MONTHS[start.month - 1]}", end.human()
+        return start.human(), end.human()
+    if start.month == end.month and start.day is not None and end.day is not None:
+        return str(start.day), end.human()
+    if start.day is None:
+        return MONTHS[start.month - 1], end.human()
+    return f"{start.day} {MONTHS[start.month - 1]}", end.human()

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, Strict,
-                      WithJsonSchema)
+                      WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
-from .dates import DateError, PartialDate, parse_date
+from .dates import DateError, PartialDate, first_day, last_day, parse_date
 from .errors import Location
 
 FORMAT_VERSION = 1
@@ -278,13 +278,26 @@ class Citation(Model):
     note: Text | None = None
 
 
+Figure = Annotated[float, Strict(), Field(ge=0), AfterValidator(_figure), BeforeValidator(_figure_size)]
+
+
 class Quantity(Model):
-    value: Annotated[float, Strict(), Field(ge=0), AfterValidator(_figure), BeforeValidator(_figure_size)]
+    value: Figure
+    value_to: Figure | None = Field(default=None, description="The top of a range the source gives ('50-140 km': "
+                                                              "value 50, value_to 140); above value.")
     unit: Text = Field(description="What is counted, plural: 'civilians', 'hours'.")
     unit_one: Text | None = Field(default=None,
                                   description="The unit for a value of exactly 1, singular: 'hour' beside 'hours'.")
     qualifier: Qualifier = "exactly"
     measure: Text = Field(description="Noun phrase for the question: 'civilians killed since the offensive began'.")
+
+    @model_validator(mode="after")
+    def _range(self) -> "Quantity":
+        if self.value_to is not None and self.value_to <= self.value:
+            raise problem(f"{self.value_to:g} is not above value {self.value:g}",
+                          "value_to is the top of a range, value its bottom; for a single figure leave value_to out",
+                          at="value_to")
+        return self
 
 
 class Fact(Model):
@@ -296,6 +309,9 @@ class Fact(Model):
     object: Id | None = None
     negated: Annotated[bool, Strict()] = Field(default=False, description="The statement is explicitly false: 'X did not sign D'.")
     date: Date | None = None
+    until: Date | None = Field(
+        default=None, description="An event's last date, when it spans several: 'date: 2015-02-11' and "
+                                  "'until: 2015-02-12' for 11-12 February 2015. Its precision is its own.")
     place: Id | None = None
     role: Text | None = None
     of: Id | None = Field(default=None, description="The organisation or country a role belongs to.")
@@ -307,6 +323,18 @@ class Fact(Model):
         default=None, description="How the sources disagree. A disputed fact never proves a distractor wrong.")
     citations: tuple[Citation, ...] = Field(min_length=1)
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _span(self) -> "Fact":
+        if self.until is None:
+            return self
+        if self.date is None:
+            raise problem("needs a date: the event's first day", "add date: when the event began", at="until")
+        if last_day(self.date) >= first_day(self.until):
+            raise problem(f"{self.until.iso()} does not come after the date {self.date.iso()}",
+                          "until is the event's last date, after date (its first); for a single date leave "
+                          "until out", at="until")
+        return self
 
 
 class RelationKind(Model):

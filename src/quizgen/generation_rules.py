@@ -124,6 +124,17 @@ def skip_that_does_not_fit(facts: FactSet) -> Iterable[Problem]:
                               "it may skip " + ", ".join(QUESTIONS[kind.shape]), "error", "bad-skip")
 
 
+def span_outside_an_event(facts: FactSet) -> Iterable[Problem]:
+    """Only an event spans dates: `until` on any other fact would be shown nowhere and prove nothing."""
+    for index, fact in enumerate(facts.file.facts):
+        shape = facts.kind_of(fact).shape
+        if fact.until is not None and shape != "event":
+            yield Problem(facts.where("facts", index, "until"),
+                          f"fact '{fact.id}' has until, but its relation '{fact.relation}' is a {shape} relation",
+                          "until gives the last date of an event (an event relation such as occurred); remove it",
+                          "error", "bad-until")
+
+
 def post_without_as_of(facts: FactSet) -> Iterable[Problem]:
     """A post without `as_of` is taken to hold when its earliest source was published: say so."""
     for index, fact in enumerate(facts.file.facts):
@@ -136,7 +147,8 @@ def post_without_as_of(facts: FactSet) -> Iterable[Problem]:
 
 # In order: a rule runs only when the ones before it found no error (later rules fill the wording).
 RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (wording_that_does_not_fit, family_without_title,
-                                                              skip_that_does_not_fit, same_question_twice,
+                                                              skip_that_does_not_fit, span_outside_an_event,
+                                                              same_question_twice,
                                                               not_asked, post_without_as_of)
 
 

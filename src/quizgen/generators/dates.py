@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from functools import lru_cache
 
-from ..dates import PartialDate, shift_days, shift_months
+from ..dates import FIRST_YEAR, LAST_YEAR, PartialDate, first_day, last_day, shift_days, shift_months
 from ..facts import Fact
 from ..ids import question_id
 from ..questions import Question
@@ -27,6 +27,54 @@ def disjoint(a: PartialDate, b: PartialDate) -> bool:
     if a.day is None or b.day is None:
         return False
     return a.day != b.day
+
+
+def days_of(fact: Fact) -> tuple[int, int]:
+    """The first and last day an event can have taken place on: its date, or its span of dates."""
+    assert fact.date is not None
+    return first_day(fact.date), last_day(fact.until or fact.date)
+
+
+def apart(a: Fact, b: Fact) -> bool:
+    """True when the two events cannot share a day: one is over before the other begins."""
+    assert a.date is not None and b.date is not None
+    if a.until is None and b.until is None:
+        return disjoint(a.date, b.date)
+    (a_first, a_last), (b_first, b_last) = days_of(a), days_of(b)
+    return a_last < b_first or b_last < a_first
+
+
+def other_spans(start: PartialDate, end: PartialDate) -> list[tuple[PartialDate, PartialDate]]:
+    """Spans as long as ``start``-``end``, moved so that they share no day with it (wrong answers).
+    Only a span whose two ends have one precision is moved; for any other there are none."""
+    if start.precision != end.precision:
+        return []
+    if start.precision == "day":
+        length = last_day(end) - first_day(start) + 1
+        steps = (length, -length, 7 * length, -7 * length, 2 * length, -2 * length)
+        move = shift_days
+    elif start.precision == "month":
+        length = (end.year - start.year) * 12 + (end.month or 1) - (start.month or 1) + 1
+        steps = (length, -length, 2 * length, -2 * length, 12 * length)
+        move = shift_months
+    else:
+        length = end.year - start.year + 1
+        steps = (length, -length, 2 * length, -2 * length, 5 * length)
+        move = _shift_years
+    found: list[tuple[PartialDate, PartialDate]] = []
+    for step in steps:
+        try:
+            moved = move(start, step), move(end, step)
+        except (ValueError, OverflowError):
+            continue
+        if all(FIRST_YEAR <= d.year <= LAST_YEAR for d in moved) and moved not in found \
+                and (last_day(moved[1]) < first_day(start) or last_day(end) < first_day(moved[0])):
+            found.append(moved)
+    return found
+
+
+def _shift_years(date: PartialDate, years: int) -> PartialDate:
+    return PartialDate(date.year + years)
 
 
 @lru_cache(maxsize=4096)
@@ -55,6 +103,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
     asked = [f for f in ctx.facts.file.facts
              if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "event"
              and ctx.index.asked(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
+    # an event over several dates is asked about its span of dates, never about one of its days
     events = [f for f in asked if ctx.index.usable(f)]
 
     def label(fact: Fact) -> str:
@@ -95,8 +144,10 @@ def _family(ctx: Context, family: str) -> list[Question]:
         values = ctx.words.values(fact)
         explanation = ctx.words.attributed(fact.according_to, sentence(fact))
         one_date = f"{explanation} {ctx.words.text('one_date')}"
+        if fact.until is not None:
+            questions.extend(_span_questions(ctx, family, fact, explanation))
         # When?  Other dates of the timeline first (plausible), then nearby ones.
-        if "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
+        elif "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
             same = _nearest(by_precision.get(fact.date.precision, []), precision_days.get(fact.date.precision, []),
                             _days(fact.date), lambda d: d != fact.date, 4)
             candidates = [*same[:2], *nearby(fact.date), *same[2:]]
@@ -116,9 +167,10 @@ def _family(ctx: Context, family: str) -> list[Question]:
             prompt = prompt_of[fact.id]
             rivals = event_prompts.get(prompt, [])
             if rivals and rivals[0] is fact:
-                # Only events whose dates cannot be T are options, so one option is right.
+                # Only events that cannot have taken place on T (their spans included) are options,
+                # so one option is right.
                 others = _nearest(by_relation[fact.relation], relation_days[fact.relation], _days(fact.date),
-                                  lambda f: disjoint(f.date, fact.date), 6)
+                                  lambda f: apart(f, fact), 6)
                 wrong = pick_with(((label(f), sentence(f), f.id) for f in others), label(fact))
                 if wrong:
                     questions.append(ctx.build.multiple_choice(
@@ -126,7 +178,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                         wrong=[(text, why) for text, why, _ in wrong], explanation=explanation, facts=[fact],
                         proofs=[f.id for f in rivals] + [f.id for f in others]))
         # True or false, with a proven-wrong date for the false one.
-        if "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
+        if fact.until is None and "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.build.question(
                 family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
                 explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
@@ -138,11 +190,11 @@ def _family(ctx: Context, family: str) -> list[Question]:
                     explanation=ctx.words.false_because(one_date), facts=[fact], variant=f"false:{wrong_date.iso()}",
                     options=ctx.build.true_false(False, one_date)))
 
-    # Ordering and "which came first", from events whose dates are pairwise distinct.
+    # Ordering and "which came first", from events that pairwise share no day (a span by its start).
     ordered: list[Fact] = []
     for fact in sorted(events, key=lambda f: (f.date.sort_key(), f.id)):
-        # in date order, a date disjoint from the last one kept is disjoint from all kept before it
-        if not ordered or disjoint(fact.date, ordered[-1].date):
+        # in order of first days, an event apart from the last one kept is apart from all kept before it
+        if not ordered or apart(fact, ordered[-1]):
             ordered.append(fact)
     groups = len(ordered) // ORDER_SIZE
     timeline = tuple(f.id for f in events)  # the groups are cut from the whole timeline
@@ -157,7 +209,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         while shown == items:
             rng.shuffle(shown)
         instruction = ctx.facts.kind_of(group[0]).templates.get("order")
-        explanation = sentences(ctx.words.text("dated_item", item=label(f), date=f.date.human()) for f in group)
+        explanation = sentences(ctx.words.text("dated_item", item=label(f), date=ctx.words.dated(f)) for f in group)
         if instruction:
             questions.append(ctx.build.question(
                 family=family, kind="ordering", template="order", prompt=instruction, answer=" → ".join(items),
@@ -165,14 +217,52 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 choices=shown, proofs=timeline, qid=qid))
         first_prompt = ctx.facts.kind_of(group[0]).templates.get("first")
         if first_prompt:
-            first = group[0].date.human()
-            wrong = [(label(f), ctx.words.text("later_than", item=label(f), date=f.date.human(), first=first))
+            first = ctx.words.dated(group[0])
+            wrong = [(label(f), ctx.words.text("later_than", item=label(f), date=ctx.words.dated(f), first=first))
                      for f in group[1:]]
             questions.append(ctx.build.multiple_choice(
                 family=family, template="first", prompt=either(ctx, first_prompt, sorted(items)),
                 answer=(items[0], ctx.words.text("dated_item", item=items[0], date=first)), wrong=wrong,
                 explanation=explanation, facts=sorted(group, key=lambda f: f.id), variant=str(number),
                 proofs=timeline))
+    return questions
+
+
+def _span_questions(ctx: Context, family: str, fact: Fact, explanation: str) -> list[Question]:
+    """When did an event over several dates take place, and true or false: always its whole span,
+    against spans that share no day with it."""
+    assert fact.date is not None and fact.until is not None
+    t = ctx.facts.kind_of(fact).templates
+    values = ctx.words.values(fact)
+    answer = ctx.words.dated(fact)
+    one_span = f"{explanation} {ctx.words.text('one_span')}"
+    spans = other_spans(fact.date, fact.until)
+    questions: list[Question] = []
+    if "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
+        wrong = pick(((ctx.words.span(start, end), one_span) for start, end in spans), answer)
+        if len(wrong) >= 2:
+            questions.append(ctx.build.multiple_choice(
+                family=family, template="ask_date", prompt=prompt, answer=(answer, explanation),
+                wrong=wrong, explanation=explanation, facts=[fact]))
+        else:
+            questions.append(ctx.build.question(
+                family=family, kind="short_answer", template="ask_date", prompt=prompt, answer=answer,
+                accepted=[answer, f"{fact.date.iso()}/{fact.until.iso()}"], explanation=explanation,
+                facts=[fact], variant="short_answer"))
+    if "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
+        questions.append(ctx.build.question(
+            family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
+            explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
+        if spans:
+            start, end = spans[0]
+            false_prompt = ctx.words.render(t["statement"], {**values, "date": ctx.words.span(start, end),
+                                                              "when": ctx.words.when_span(start, end)},
+                                            fact.according_to)
+            if false_prompt:
+                questions.append(ctx.build.question(
+                    family=family, kind="true_false", template="statement", prompt=false_prompt,
+                    answer=ctx.words.false, explanation=ctx.words.false_because(one_span), facts=[fact],
+                    variant=f"false:{start.iso()}/{end.iso()}", options=ctx.build.true_false(False, one_span)))
     return questions
 
 

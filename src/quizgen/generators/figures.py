@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..facts import Fact
 from ..ids import digest
 from ..questions import Question
 from .common import Context
@@ -39,6 +40,9 @@ def _family(ctx: Context, family: str) -> list[Question]:
         key = "ask_value" if fact.according_to else "ask_value_unattributed"
         if key not in t or not (prompt := ctx.words.render(t[key], ctx.words.values(fact))):
             continue
+        if q.value_to is not None:
+            questions.extend(_range_question(ctx, family, fact, key, prompt))
+            continue
         answer = ctx.words.quantity(q.value, q)
         who = fact.according_to or ctx.words.text("figure_given_by_all")
         explanation = ctx.words.text("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
@@ -59,3 +63,32 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 family=family, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
                 explanation=explanation, facts=[fact], variant="short_answer"))
     return questions
+
+
+def _range_question(ctx: Context, family: str, fact: Fact, key: str, prompt: str) -> list[Question]:
+    """A figure given as a range: the whole range is the answer, and a wrong option is a range
+    that shares no figure with it."""
+    q = fact.quantity
+    assert q is not None and q.value_to is not None
+    answer = ctx.words.quantity(q.value, q, q.value_to)
+    who = fact.according_to or ctx.words.text("figure_given_by_all")
+    explanation = ctx.words.text("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
+    why = f"{explanation} {ctx.words.text('one_figure')}"
+    whole = float(q.value).is_integer() and float(q.value_to).is_integer()
+    ranges = []
+    for factor in FACTORS:
+        low, high = nice(q.value * factor), nice(q.value_to * factor)
+        if low <= 0 or high <= low or (whole and not (low.is_integer() and high.is_integer() and low >= 1)):
+            continue
+        if high < q.value or low > q.value_to:  # shares no figure with the true range
+            ranges.append((low, high))
+    wrong = pick(((ctx.words.quantity(low, q, high), why) for low, high in ranges), answer)
+    if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
+        return [ctx.build.multiple_choice(
+            family=family, template=key, prompt=prompt, answer=(answer, explanation), wrong=wrong,
+            explanation=explanation, facts=[fact], variant="multiple_choice")]
+    shown = ctx.words.text("figure_range", low=format_number(q.value), high=format_number(q.value_to))
+    accepted = [answer, shown, f"{shown} {q.unit}", shown.replace(",", "")]
+    return [ctx.build.question(
+        family=family, kind="short_answer", template=key, prompt=prompt, answer=answer, accepted=accepted,
+        explanation=explanation, facts=[fact], variant="short_answer")]

@@ -10,7 +10,7 @@ import string
 from functools import lru_cache
 from typing import Callable, Mapping
 
-from ..dates import PartialDate
+from ..dates import PartialDate, span_parts
 from ..facts import Fact, FactSet, Quantity
 from ..shipped import data
 
@@ -92,8 +92,27 @@ class Words:
         """'on 13 January 2020', 'in January 2020', 'in 2020' (the words are data)."""
         return self.text(f"when_{date.precision}", date=date.human())
 
-    def quantity(self, value: float, quantity: Quantity) -> str:
-        """A figure as it reads: its qualifier's wording, and the singular unit for exactly 1."""
+    def span(self, start: PartialDate, end: PartialDate) -> str:
+        """'11–12 February 2015': a span of dates as an answer reads (the words are data)."""
+        first, last = span_parts(start, end)
+        return self.text("date_span", start=first, end=last)
+
+    def when_span(self, start: PartialDate, end: PartialDate) -> str:
+        """'from 11 to 12 February 2015': a span of dates inside a sentence."""
+        first, last = span_parts(start, end)
+        return self.text("when_span", start=first, end=last)
+
+    def dated(self, fact: Fact) -> str:
+        """When an event took place, as an answer reads: its date, or its span of dates."""
+        assert fact.date is not None
+        return self.span(fact.date, fact.until) if fact.until else fact.date.human()
+
+    def quantity(self, value: float, quantity: Quantity, value_to: float | None = None) -> str:
+        """A figure as it reads: its qualifier's wording, and the singular unit for exactly 1;
+        with ``value_to``, the range from ``value`` to it ("50–140 km")."""
+        if value_to is not None:
+            shown = self.text("figure_range", low=format_number(value), high=format_number(value_to))
+            return self.text(f"quantity_{quantity.qualifier}", value=shown, unit=quantity.unit).strip()
         return self.text(f"quantity_{quantity.qualifier}", value=format_number(value),
                          unit=unit_for(value, quantity)).strip()
 
@@ -132,8 +151,10 @@ class Words:
             entity = getattr(fact, name)
             return self.phrase(entity) if entity else ""
         if name == "date":
-            return fact.date.human() if fact.date else ""
+            return self.dated(fact) if fact.date else ""
         if name == "when":
+            if fact.date and fact.until:
+                return self.when_span(fact.date, fact.until)
             return self.when(fact.date) if fact.date else ""
         if name == "role_of":
             return self.role_of(fact)
