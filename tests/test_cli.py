@@ -163,7 +163,7 @@ def test_seed_is_documented_as_choosing_printed_quizzes_only(run_cli):
         _, out, _ = run_cli(*command, "--help")
         assert "--seed" not in out
         code, _, err = run_cli(*command, "--seed", "3")
-        assert code == 2 and "No such option: --seed" in err
+        assert code == 2 and "No such option" in err and "--seed" in err  # wording differs across click releases
 
 
 def test_help_shows_the_choices(run_cli):
