@@ -304,7 +304,7 @@ def one_holder_per_post(facts: FactSet) -> Iterator[Problem]:
     for path, fact, kind in _known_facts(facts):
         if kind.shape != "role" or not fact.role:
             continue
-        key = (fact.role.casefold(), fact.of or "", facts.as_of(fact).month_key())
+        key = ((fact.post or fact.role).casefold(), fact.of or "", facts.as_of(fact).month_key())
         if key in holders and holders[key][1].subject != fact.subject:
             first_index, first = holders[key]
             yield _error(facts, path, f"'{fact.role}' is held by both '{first.subject}' (line "
