@@ -319,6 +319,9 @@ class Fact(Model):
         default=None, description="The whole post as it is worded, when 'role of whose' does not fit: "
                                   "'Russian Ambassador to Ukraine'. Shown instead of role and of; needs role, not of.")
     as_of: Date | None = None
+    holders: Literal["one", "several"] | None = Field(
+        default=None, description="'several' for a post held by several people at once (a co-chair, a "
+                                  "council seat): no holder then proves another wrong. Default: one holder.")
     quantity: Quantity | None = None
     according_to: Text | None = Field(
         default=None, description="Attribution for a claim only some report: 'the UN', 'teleSUR'.")
@@ -337,6 +340,13 @@ class Fact(Model):
             raise problem(f"{self.until.iso()} does not come after the date {self.date.iso()}",
                           "until is the event's last date, after date (its first); for a single date leave "
                           "until out", at="until")
+        return self
+
+    @model_validator(mode="after")
+    def _holders(self) -> "Fact":
+        if self.holders is not None and self.role is None:
+            raise problem("holders needs a role", "holders says how many hold a post at once; it goes on a "
+                          "role fact (role: Co-Chair)", at="holders")
         return self
 
     @model_validator(mode="after")
