@@ -302,9 +302,9 @@ def one_holder_per_post(facts: FactSet) -> Iterator[Problem]:
     """A post has one holder in any month."""
     holders: dict[tuple[str, str, tuple], tuple[int, Fact]] = {}
     for path, fact, kind in _known_facts(facts):
-        if kind.shape != "role" or not fact.role:
+        if kind.shape != "role" or not fact.role or fact.holders == "several":
             continue
-        key = (fact.role.casefold(), fact.of or "", facts.as_of(fact).month_key())
+        key = ((fact.post or fact.role).casefold(), fact.of or "", facts.as_of(fact).month_key())
         if key in holders and holders[key][1].subject != fact.subject:
             first_index, first = holders[key]
             yield _error(facts, path, f"'{fact.role}' is held by both '{first.subject}' (line "

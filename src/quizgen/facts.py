@@ -315,7 +315,13 @@ class Fact(Model):
     place: Id | None = None
     role: Text | None = None
     of: Id | None = Field(default=None, description="The organisation or country a role belongs to.")
+    post: Text | None = Field(
+        default=None, description="The whole post as it is worded, when 'role of whose' does not fit: "
+                                  "'Russian Ambassador to Ukraine'. Shown instead of role and of; needs role, not of.")
     as_of: Date | None = None
+    holders: Literal["one", "several"] | None = Field(
+        default=None, description="'several' for a post held by several people at once (a co-chair, a "
+                                  "council seat): no holder then proves another wrong. Default: one holder.")
     quantity: Quantity | None = None
     according_to: Text | None = Field(
         default=None, description="Attribution for a claim only some report: 'the UN', 'teleSUR'.")
@@ -334,6 +340,25 @@ class Fact(Model):
             raise problem(f"{self.until.iso()} does not come after the date {self.date.iso()}",
                           "until is the event's last date, after date (its first); for a single date leave "
                           "until out", at="until")
+        return self
+
+    @model_validator(mode="after")
+    def _holders(self) -> "Fact":
+        if self.holders is not None and self.role is None:
+            raise problem("holders needs a role", "holders says how many hold a post at once; it goes on a "
+                          "role fact (role: Co-Chair)", at="holders")
+        return self
+
+    @model_validator(mode="after")
+    def _post(self) -> "Fact":
+        if self.post is None:
+            return self
+        if self.of is not None:
+            raise problem("post and of together", "post is the whole post already, whose included "
+                          "('Russian Ambassador to Ukraine'); leave of out", at="post")
+        if self.role is None:
+            raise problem("post needs a role", "post words a role fact's post; give the role too "
+                          "(role: Ambassador)", at="post")
         return self
 
 

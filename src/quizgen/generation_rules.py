@@ -43,6 +43,8 @@ def same_question_twice(facts: FactSet) -> Iterable[Problem]:
                 continue
             if name not in kind.templates or name in kind.skip:
                 continue
+            if name == "ask_holder" and fact.holders == "several":
+                continue  # a post several hold at once is not asked "Who was …"
             prompt = words.render_fact(kind.templates[name], fact, fact.according_to)
             if not prompt:
                 continue

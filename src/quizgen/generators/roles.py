@@ -40,6 +40,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
     held: dict[tuple, set[str]] = defaultdict(set)  # (month, person) -> folded posts
     own: dict[tuple, list[str]] = defaultdict(list)  # (month, person) -> fact ids
     same_post: dict[tuple, list[str]] = defaultdict(list)  # (month, folded post) -> fact ids
+    # a post several hold at once proves no one's post or holding wrong
+    several = {(month_of[f.id], folded[f.id]) for f in asked if f.holders == "several"}
     for f in role_facts:
         held[(month_of[f.id], f.subject)].add(folded[f.id])
         own[(month_of[f.id], f.subject)].append(f.id)
@@ -67,7 +69,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         if "ask_role" in t and (prompt := ctx.words.render(t["ask_role"], values, fact.according_to)):
             chosen = pick_with(((capital(post(f)), f"{sentence(f)} {one_holder}", f.id)
                                 for f in by_id.get(month, ()) if f.subject != fact.subject
-                                and folded[f.id] not in own_posts),
+                                and folded[f.id] not in own_posts and (month, folded[f.id]) not in several),
                                capital(post(fact)))
             if chosen:
                 questions.append(ctx.build.multiple_choice(
@@ -75,7 +77,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                     wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
                     proofs=[*own[(month, fact.subject)], *(c for _, _, c in chosen)]))
         # Who held post R?  Anyone else is proven not to.
-        if "ask_holder" in t and (prompt := ctx.words.render(t["ask_holder"], values, fact.according_to)):
+        if "ask_holder" in t and (month, folded[fact.id]) not in several and (prompt := ctx.words.render(t["ask_holder"], values, fact.according_to)):
             chosen = pick_with(((ctx.words.name(f.subject), f"{explanation} {one_holder}", f.id)
                                 for f in by_kind_id.get(month, ())
                                 if f.subject != fact.subject and folded[f.id] != folded[fact.id]),
@@ -97,7 +99,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
             # the next peer after this fact in id order, so each person appears in about one false statement
             # (a disputed post proves no one else's false)
-            ordered = by_id.get(month, []) if not fact.disputed else []
+            ordered = by_id.get(month, []) if not fact.disputed and (month, folded[fact.id]) not in several else []
             start = position.get(fact.id, 0)
             other = next((f for f in ordered[start + 1:] + ordered[:start]
                           if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]), None)
@@ -118,7 +120,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
     for month, facts in sorted(by_month.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         chosen, seen = [], set()
         for fact in sorted(facts, key=lambda f: f.id):
-            if fact.subject in seen or "match" not in ctx.facts.kind_of(fact).templates:
+            if fact.subject in seen or "match" not in ctx.facts.kind_of(fact).templates \
+                    or (month, folded[fact.id]) in several:
                 continue
             seen.add(fact.subject)
             chosen.append(fact)

@@ -85,6 +85,8 @@ class Words:
         return self.facts.entities[entity_id].phrase
 
     def role_of(self, fact: Fact) -> str:
+        if fact.post:
+            return fact.post
         role = fact.role or ""
         return self.text("role_of", role=role, of=self.phrase(fact.of)) if fact.of else role
 
