@@ -59,3 +59,15 @@ def run_cli():
         return result.exit_code, result.stdout, result.stderr
 
     return invoke
+
+
+def build_document(folder: Path, doc: dict, name: str = "facts.yaml"):
+    """Write a fact file given as a dict, check it and make its questions: (FactSet, questions)."""
+    import yaml
+
+    from quizgen import pipeline
+
+    path = folder / name
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    facts = pipeline.check_facts(path).facts
+    return facts, pipeline.make_questions(facts, seed=1)

@@ -6,10 +6,9 @@ import datetime as dt
 import re
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from quizgen import pipeline
+from conftest import build_document
 from quizgen.dates import MONTHS, PartialDate, first_day, last_day, span_parts
 from quizgen.errors import FactFileError
 
@@ -29,10 +28,7 @@ def document(events: list[tuple[str, str, str | None]], wording: dict | None = N
 
 
 def build(tmp_path, doc: dict):
-    path = tmp_path / "spans.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    facts = pipeline.check_facts(path).facts
-    return facts, pipeline.make_questions(facts, seed=1)
+    return build_document(tmp_path, doc, "spans.yaml")
 
 
 # A two-day summit, an event on its second day, one the day after it ends, and others around.

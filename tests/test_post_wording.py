@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
-from quizgen import pipeline
+
+from conftest import build_document
 from quizgen.errors import FactFileError
 
 CITE = [{"source": "s", "quote": "q"}]
@@ -26,9 +26,7 @@ def document(posts: list[dict]) -> dict:
 
 
 def build(tmp_path, doc: dict):
-    path = tmp_path / "envoys.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return pipeline.make_questions(pipeline.check_facts(path).facts, seed=1)
+    return build_document(tmp_path, doc, "envoys.yaml")[1]
 
 
 def test_a_post_given_whole_is_shown_as_written(tmp_path):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from quizgen import pipeline
+from conftest import build_document
 from quizgen.errors import FactFileError
 
 CITE = [{"source": "s", "quote": "q"}]
@@ -24,9 +23,7 @@ def document(posts: list[dict]) -> dict:
 
 
 def build(tmp_path, doc: dict):
-    path = tmp_path / "council.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return pipeline.make_questions(pipeline.check_facts(path).facts, seed=1)
+    return build_document(tmp_path, doc, "council.yaml")[1]
 
 
 def keyed_wrong(questions, holders: set[str], post: str) -> list[str]:
