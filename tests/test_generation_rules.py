@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -137,6 +138,15 @@ def test_a_subject_with_two_objects_under_a_complete_closure_builds(tmp_path):
     assert asked == []  # "Which document did Kuchma sign?" has two right answers: not asked
 
 
+def the_one_problem(path, document: dict):
+    """Write ``document`` to ``path``; check must refuse it with exactly one problem, returned."""
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    with pytest.raises(FactFileError) as caught:
+        pipeline.check_facts(path)
+    [problem] = caught.value.problems
+    return problem
+
+
 def test_two_figures_that_read_the_same_are_a_located_problem(tmp_path):
     cite = [{"source": "src", "quote": "q"}]
     document = {
@@ -149,13 +159,7 @@ def test_two_figures_that_read_the_same_are_a_located_problem(tmp_path):
                    "quantity": {"value": 20, "unit": "people", "measure": "people moved"}}],
     }
     path = tmp_path / "fig.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    try:
-        pipeline.check_facts(path)
-    except FactFileError as error:
-        [problem] = error.problems
-    else:
-        raise AssertionError("check accepted two figure facts that ask the same question")
+    problem = the_one_problem(path, document)
     assert problem.code == "same-question" and problem.location.line
     assert "'a'" in problem.message and "'b'" in problem.message and "hint" in str(problem)
     # attributed to different sources, they are two questions
@@ -176,13 +180,7 @@ def test_a_family_of_the_files_own_needs_a_title(tmp_path):
         "facts": [{"id": "f", "relation": "flew_on", "subject": "a", "object": "m", "citations": cite}],
     }
     path = tmp_path / "fam.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    try:
-        pipeline.check_facts(path)
-    except FactFileError as error:
-        [problem] = error.problems
-    else:
-        raise AssertionError("a family without a title was accepted")
+    problem = the_one_problem(path, document)
     assert problem.code == "family-title"
     assert path.read_text(encoding="utf-8").splitlines()[problem.location.line - 1].strip() == "crews:"
     document["families"]["crews"]["title"] = "Crews"
