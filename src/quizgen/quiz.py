@@ -63,6 +63,7 @@ class Version:
     title: str
     sections: tuple[Section, ...]
     sources: tuple[QuestionCitation, ...]
+    copy: int = 0                          # a numbered copy (1, 2, ...) of this version; 0 for the version itself
 
     @property
     def items(self) -> list[Item]:
