@@ -225,6 +225,40 @@ KindOpt = Annotated[Optional[list[str]], typer.Option(
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every warning instead of counting them.")]
 
 
+def _points(value: str) -> tuple[str, int]:
+    name, sep, number = value.partition("=")
+    if not sep or not name.strip() or not number.strip().isdigit() or int(number) > 100:
+        raise typer.BadParameter(f"--points '{value}' is not KIND=N or QUESTION-ID=N (N from 0 to 100)")
+    return name.strip(), int(number)
+
+
+# Printed quizzes: unset options leave the choice to the fact file's `quiz:` block (docs/printing.md).
+CopiesOpt = Annotated[Optional[int], typer.Option(
+    "--copies", min=0, max=200, help="Numbered copies, each shuffled on its own (quiz-copies.pdf), besides the "
+                                     "lettered versions; every key's first page lists their answers too.")]
+PointsOpt = Annotated[Optional[list[str]], typer.Option(
+    "--points", metavar="KIND=N|ID=N", help="Points for a question kind (multiple_choice, true_false, matching, "
+                                             "ordering, short_answer) or one question id (repeatable). Default 1, "
+                                             "and 1 per pair for matching.")]
+InstructionsOpt = Annotated[Optional[str], typer.Option("--instructions", help="Instructions printed under the title.")]
+TimeOpt = Annotated[Optional[str], typer.Option("--time", help="Time allowed, as it should read: \"40 minutes\".")]
+SchoolOpt = Annotated[Optional[str], typer.Option("--school", help="A school or class line above the title.")]
+FontSizeOpt = Annotated[Optional[float], typer.Option(
+    "--font-size", min=8, max=24, help="Body text size in points (default 11; 14 or more for large print).")]
+ShowSourcesOpt = Annotated[Optional[bool], typer.Option(
+    "--show-sources/--hide-sources", help="Print the source list on the student's paper too (default: only on "
+                                          "the key, since titles can give answers away).", show_default=False)]
+FontPathOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--font-path", metavar="DIR", help="A folder of fonts (.ttf, .otf) for characters the shipped DejaVu Sans "
+                                       "lacks, such as Chinese, Japanese or Korean (repeatable).")]
+
+
+def _print_settings(copies, points, instructions, time, school, font_size, show_sources, font_path) -> dict:
+    return {"copies": copies or 0, "points": dict(_points(p) for p in points or ()), "instructions": instructions,
+            "time": time, "school": school, "font_size": font_size, "sources": show_sources,
+            "font_paths": tuple(str(p) for p in font_path or ())}
+
+
 @app.command()
 def questions(
     facts: FactsArg = Path("facts.yaml"),
@@ -258,8 +292,17 @@ def build(
     sources: SourcesOpt = None,
     state: Annotated[Optional[Path], typer.Option(
         "--state", help="Anki state file (default: next to the fact file, FACTS.anki-state.json).")] = None,
-    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per printed quiz.")] = 20,
+    count: Annotated[Optional[int], typer.Option("--count", min=1, max=500, help="Questions per printed quiz "
+                                                                             "(default 20).")] = None,
     versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Printed quiz versions.")] = 2,
+    copies: CopiesOpt = None,
+    points: PointsOpt = None,
+    instructions: InstructionsOpt = None,
+    time: TimeOpt = None,
+    school: SchoolOpt = None,
+    font_size: FontSizeOpt = None,
+    show_sources: ShowSourcesOpt = None,
+    font_path: FontPathOpt = None,
     format: Annotated[Optional[list[str]], typer.Option(
         "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
         help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf; "
@@ -277,15 +320,17 @@ def build(
         for name, missing in pipeline.unavailable(formats).items():
             typer.echo(f"skipping {name}: it needs {missing} (pip install 'quizgen[{name}]')", err=True)
             formats = tuple(f for f in formats if f != name)
-    settings = Settings(seed=seed, count=count, versions=versions)
+    settings = Settings(seed=seed, count=count or 20, count_given=count is not None, versions=versions,
+                        **_print_settings(copies, points, instructions, time, school, font_size, show_sources,
+                                          font_path))
     result = _building(out, lambda replaced: pipeline.build(
         facts, out, seed=seed, sources_dir=sources, state_path=state, settings=settings, formats=formats or None,
         on_replaced=replaced))
     for alert in result.alerts:
         typer.echo(str(alert), err=True)
     _warn(result.warnings, facts, verbose)
-    for note in result.notes:
-        typer.echo(note)
+    for note in dict.fromkeys(result.notes):
+        typer.echo(note, err=note.startswith("warning:"))
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.by_kind.items()))
     typer.echo(f"{result.questions} questions ({kinds})")
     for name in result.files:
@@ -295,26 +340,41 @@ def build(
 @app.command()
 def quiz(
     facts: FactsArg = Path("facts.yaml"),
-    count: Annotated[int, typer.Option("--count", min=1, max=500, help="Questions per quiz (fewer when the chosen "
-                                                                    "families and kinds hold fewer).")] = 20,
+    count: Annotated[Optional[int], typer.Option("--count", min=1, max=500, help="Questions per quiz (default 20; "
+                                                 "fewer, with a warning, when the chosen families and kinds hold "
+                                                 "fewer).")] = None,
     versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Shuffled versions (A, B, ...).")] = 2,
     seed: SeedOpt = 1,
     family: FamilyOpt = None,
     kind: KindOpt = None,
-    paper: Annotated[Paper, typer.Option("--paper", case_sensitive=False, help="Paper size.")] = Paper.a4,
+    paper: Annotated[Optional[Paper], typer.Option("--paper", case_sensitive=False,
+                                                   help="Paper size (default a4).")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the quiz.")] = None,
+    copies: CopiesOpt = None,
+    points: PointsOpt = None,
+    instructions: InstructionsOpt = None,
+    time: TimeOpt = None,
+    school: SchoolOpt = None,
+    font_size: FontSizeOpt = None,
+    show_sources: ShowSourcesOpt = None,
+    font_path: FontPathOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("quiz"),
     verbose: VerboseOpt = False,
 ) -> None:
-    """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V."""
+    """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V, and quiz-copies.pdf
+    with --copies."""
     from . import pipeline
     from .exporters import Settings
 
-    settings = Settings(seed=seed, versions=versions, count=count, paper=Paper(paper).value, title=title,
-                        families=_flat(family), kinds=_flat(kind))
+    settings = Settings(seed=seed, versions=versions, count=count or 20, count_given=count is not None, title=title, families=_flat(family),
+                        kinds=_flat(kind), **({"paper": Paper(paper).value} if paper else {}),
+                        **_print_settings(copies, points, instructions, time, school, font_size, show_sources,
+                                          font_path))
     result = _building(out, lambda replaced: pipeline.build(facts, out, seed=seed, formats=("markdown", "pdf"),
                                                             settings=settings, on_replaced=replaced))
     _warn(result.warnings, facts, verbose)
+    for note in dict.fromkeys(result.notes):
+        typer.echo(note, err=note.startswith("warning:"))
     for name in result.files:
         typer.echo(f"wrote {out / name}")
 

@@ -401,6 +401,25 @@ class FamilyOverride(Model):
     order: int | None = Field(default=None, description="Where the family stands among the others, smallest first.")
 
 
+class QuizSettings(Model):
+    """How printed quizzes look, as a teacher sets it (``quiz:``). The command line's options win."""
+
+    title: Text | None = Field(default=None, description="Title printed on the quiz (default: the topic's title).")
+    points: Mapping[str, Annotated[int, Field(ge=0, le=100)]] = Field(
+        default_factory=dict, description="Points by question kind (multiple_choice, true_false, matching, ordering, "
+                                          "short_answer) or by question id; default 1, and 1 per pair for matching.")
+    instructions: Text | None = Field(default=None, description="Instructions printed under the title.")
+    time: Text | None = Field(default=None, description="Time allowed, as it should read: \"40 minutes\".")
+    school: Text | None = Field(default=None, description="A school or class line printed above the title.")
+    paper: Literal["a4", "letter"] | None = Field(default=None, description="Paper size.")
+    font_size: Annotated[float, Field(ge=8, le=24)] | None = Field(
+        default=None, description="Body text size in points (default 11; 14 or more for large print).")
+    sources: bool | None = Field(default=None, description="Print the source list on the student's paper too "
+                                                           "(it is always on the key).")
+    copies: Annotated[int, Field(ge=0, le=200)] = Field(default=0, description="Numbered, individually shuffled "
+                                                                               "copies besides the versions.")
+
+
 class Closure(Model):
     """A declaration that lets generators prove a distractor wrong.
 
@@ -432,6 +451,7 @@ class FactFile(Model):
                                           "src/quizgen/data/wording.yaml): 'True', 'According to {source}, {text}', ...")
     facts: tuple[Fact, ...] = Field(min_length=1)
     closures: tuple[Closure, ...] = ()
+    quiz: QuizSettings | None = Field(default=None, description="How printed quizzes look (see docs/printing.md).")
 
 
 Path = tuple[Any, ...]

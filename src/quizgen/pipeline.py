@@ -137,7 +137,8 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     check_families(checked.facts, getattr(settings, "families", ()))
     questions = make_questions(checked.facts, seed)
     the_bank = bank(checked.facts, seed, questions)
-    settings = settings or exporters.Settings(seed=seed)
+    settings = exporters.with_fact_file(settings or exporters.Settings(seed=seed), checked.facts.file.quiz,
+                                        checked.facts.file.wording, checked.facts.path)
     chosen = tuple(formats) if formats else exporters.DEFAULT
     missing = unavailable(chosen)
     if missing:

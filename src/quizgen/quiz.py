@@ -1,35 +1,23 @@
-"""Printable quizzes: choose questions, then lay them out as versions with answer keys.
+"""Printable quizzes: choose questions, then lay them out as versions, numbered copies and keys.
 
 Pure and deterministic for a seed: the same bank and settings give the same
-selection, the same versions and the same keys. Renderers (Markdown, PDF) only
-format what this module decides.
+selection, the same versions, copies and keys. Renderers (Markdown, PDF) only
+format what this module decides. Every word printed around the questions comes
+from the wording data (``print_*`` texts), never from code.
 """
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .questions import Question, QuestionCitation
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SECTION_ORDER = ("multiple_choice", "true_false", "matching", "ordering", "short_answer")
-SECTION_TITLES = {
-    "multiple_choice": "Multiple choice",
-    "true_false": "True or false",
-    "matching": "Matching",
-    "ordering": "Ordering",
-    "short_answer": "Short answer",
-}
-INSTRUCTIONS = {
-    "multiple_choice": "Circle the letter of the one right answer.",
-    "true_false": "Circle True or False.",
-    "matching": "Write the letter of the matching item on each line. A letter may be used more than once.",
-    "ordering": "Write the letters in order, earliest first.",
-    "short_answer": "Write a short answer on the line.",
-}
+SHUFFLE_TRIES = 200
 
 
 @dataclass(frozen=True)
@@ -47,6 +35,7 @@ class Item:
     left: tuple[str, ...] = ()            # matching: left column, in display order
     key: str = ""                         # the answer as the teacher marks it: "B", "True", "1-C, 2-A", "C, A, D, B"
     key_text: str = ""                    # the same, spelled out
+    points: int = 1
 
 
 @dataclass(frozen=True)
@@ -69,17 +58,43 @@ class Version:
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
 
+    @property
+    def total_points(self) -> int:
+        return sum(item.points for item in self.items)
+
+
+def default_words() -> dict[str, str]:
+    """The shipped wording (``data/wording.yaml``), for callers that do not pass a file's own."""
+    from .shipped import data
+
+    return {str(key): str(value) for key, value in data("wording").items()}
+
+
+def points_for(question: Question, points: Mapping[str, int] | None = None) -> int:
+    """A question's points: its id's entry, else its kind's, else one per matching pair and one otherwise."""
+    points = points or {}
+    if question.id in points:
+        return int(points[question.id])
+    if question.kind in points:
+        return int(points[question.kind])
+    return len(question.pairs) if question.kind == "matching" else 1
+
 
 @dataclass
 class _Balancer:
+    """Spreads the right answer's position evenly within a paper and, where the queue allows,
+    away from the letter other papers already have at the same number."""
     rng: random.Random
+    used: Mapping[int, Counter]
     queues: dict[int, list[int]] = field(default_factory=dict)
 
-    def next(self, count: int) -> int:
+    def next(self, count: int, number: int) -> int:
         queue = self.queues.setdefault(count, [])
         if not queue:
             queue.extend(self.rng.sample(range(count), count))
-        return queue.pop()
+        seen = self.used.get(number, Counter())
+        best = min(range(len(queue)), key=lambda i: (seen[LETTERS[queue[i]]], -i))
+        return queue.pop(best)
 
 
 def _gives_away(candidate: Question, chosen: Sequence[Question]) -> bool:
@@ -149,29 +164,83 @@ def select(questions: Sequence[Question], count: int, seed: int, families: Seque
     return chosen
 
 
-def make_versions(selected: Sequence[Question], versions: int, seed: int, title: str) -> list[Version]:
-    """The same questions in every version; order within sections and options shuffled per version."""
-    result = []
+def make_versions(selected: Sequence[Question], versions: int, seed: int, title: str, copies: int = 0,
+                  words: Mapping[str, str] | None = None, points: Mapping[str, int] | None = None) -> list[Version]:
+    """The same questions on every paper: ``versions`` lettered versions (A, B, ...) and then
+    ``copies`` numbered copies (``copy`` 1..N, ``letter`` the version each is a copy of), each
+    shuffled on its own. Papers rotate the order of the sections, and within a section the order
+    is drawn so that no question keeps a number it had on an earlier paper where that can be
+    avoided; the right answer's letter avoids the letters earlier papers have at that number."""
+    words = dict(words) if words is not None else default_words()
     sources = _sources(selected)
-    for index in range(versions):
-        letter = LETTERS[index]
-        rng = random.Random(f"version:{seed}:{letter}")
-        balancer = _Balancer(rng)
+    kinds = [kind for kind in SECTION_ORDER if any(q.kind == kind for q in selected)]
+    taken: dict[str, Counter] = defaultdict(Counter)  # question id -> numbers it had on earlier papers
+    letters_at: dict[int, Counter] = defaultdict(Counter)  # number -> answer letters earlier papers have there
+    papers = [(LETTERS[index], 0) for index in range(versions)]
+    papers += [(LETTERS[(number - 1) % versions], number) for number in range(1, copies + 1)]
+    result = []
+    for index, (letter, copy) in enumerate(papers):
+        name = f"{letter}" if not copy else f"copy{copy}"
+        rng = random.Random(f"version:{seed}:{name}")
+        balancer = _Balancer(rng, letters_at)
+        shift = index % len(kinds) if kinds else 0
         number = 0
         sections = []
-        for kind in SECTION_ORDER:
+        for kind in kinds[shift:] + kinds[:shift]:
             chosen = sorted((q for q in selected if q.kind == kind), key=lambda q: q.id)
-            if not chosen:
-                continue
-            rng.shuffle(chosen)
+            chosen = _spread(chosen, number, taken, rng)
             items = []
             for question in chosen:
                 number += 1
-                # each question's own shuffles: its id, the version and the seed, nothing else
-                items.append(_item(question, number, random.Random(f"{seed}:{letter}:{question.id}"), balancer))
-            sections.append(Section(kind, SECTION_TITLES[kind], INSTRUCTIONS[kind], tuple(items)))
-        result.append(Version(letter, title, tuple(sections), sources))
+                # each question's own shuffles: its id, the paper and the seed, nothing else
+                item = _item(question, number, random.Random(f"{seed}:{name}:{question.id}"), balancer)
+                items.append(_with_points(item, points_for(question, points)))
+                taken[question.id][number] += 1
+                if item.question.kind in ("multiple_choice", "true_false"):
+                    letters_at[number][item.key] += 1
+            sections.append(Section(kind, words[f"print_section_{kind}"], words[f"print_instructions_{kind}"],
+                                    tuple(items)))
+        result.append(Version(letter, title, tuple(sections), sources, copy))
     return result
+
+
+def _with_points(item: Item, points: int) -> Item:
+    from dataclasses import replace
+
+    return replace(item, points=points)
+
+
+def _spread(chosen: list[Question], start: int, taken: Mapping[str, Counter], rng: random.Random) -> list[Question]:
+    """An order of ``chosen`` (numbered from ``start + 1``) in which questions sit at numbers they
+    had on earlier papers as rarely as possible: the first of a few random draws with none, else
+    the draw with fewest."""
+    best, fewest = list(chosen), None
+    for _ in range(SHUFFLE_TRIES):
+        order = list(chosen)
+        rng.shuffle(order)
+        clashes = sum(taken.get(q.id, Counter())[start + i] for i, q in enumerate(order, 1))
+        if fewest is None or clashes < fewest:
+            best, fewest = order, clashes
+        if clashes == 0:
+            break
+    return best
+
+
+def same_answer_share(papers: Sequence[Version]) -> tuple[int, int, float]:
+    """Across every pair of papers, at every number where both hold a multiple-choice or
+    true/false question: (how often the right letters are the same, how many such places, the
+    share chance would give: the mean of 1/number of options)."""
+    same = places = 0
+    chance = 0.0
+    for i, first in enumerate(papers):
+        for second in papers[i + 1:]:
+            for a, b in zip(first.items, second.items):
+                if a.question.kind not in ("multiple_choice", "true_false") or a.question.kind != b.question.kind:
+                    continue
+                places += 1
+                same += a.key == b.key
+                chance += (1 / len(a.choices) + 1 / len(b.choices)) / 2
+    return same, places, (chance / places if places else 0.0)
 
 
 def _item(question: Question, number: int, rng: random.Random, balancer: _Balancer) -> Item:
@@ -179,7 +248,7 @@ def _item(question: Question, number: int, rng: random.Random, balancer: _Balanc
         wrong = [o for o in question.options if not o.correct]
         right = next(o for o in question.options if o.correct)
         rng.shuffle(wrong)
-        wrong.insert(balancer.next(len(wrong) + 1), right)
+        wrong.insert(balancer.next(len(wrong) + 1, number), right)
         choices = tuple(Choice(LETTERS[i], o.text, o.correct) for i, o in enumerate(wrong))
         key = next(c for c in choices if c.correct)
         return Item(number, question, choices, key=key.letter, key_text=f"{key.letter}. {key.text}")

@@ -7,10 +7,10 @@ later swaps into place as a whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Any, Mapping, Protocol
 
 from ..questions import QuestionBank
 
@@ -24,10 +24,40 @@ class Settings:
     title: str | None = None
     families: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    # Printed quizzes. None: not set on the command line, so the fact file's `quiz:` block (or the
+    # default) decides; `with_fact_file` fills them in before any exporter runs.
+    copies: int = 0                                   # numbered, individually shuffled copies besides the versions
+    points: Mapping[str, int] = field(default_factory=dict)  # kind or question id -> points
+    instructions: str | None = None                   # printed under the title
+    time: str | None = None                           # time allowed, as written ("40 minutes")
+    school: str | None = None                         # a school/class line above the title
+    font_size: float | None = None                    # body text size in points (large print: 14 or more)
+    sources: bool | None = None                       # the source list on the student's paper (always on the key)
+    font_paths: tuple[str, ...] = ()                  # folders of the user's fonts, for scripts the shipped ones lack
+    words: Mapping[str, str] = field(default_factory=dict)  # the fact file's `wording:` changes
+    count_given: bool = False                         # --count was given: say so when fewer questions exist
+    facts_path: str = ""                              # the fact file, to name it in messages
     # Anki: each question id's note modification time, and retired notes (see notestate).
     note_times: Mapping[str, int] = field(default_factory=dict)
     retired: tuple = ()
     note_type_times: Mapping[str, int] = field(default_factory=dict)  # note type (kind) -> its own time
+
+
+def with_fact_file(settings: Settings, quiz: Any, words: Mapping[str, str], path: str = "") -> Settings:
+    """The settings with what the command line left open taken from the fact file's `quiz:` block
+    (``quiz`` may be None), and the file's wording changes."""
+    changes: dict[str, Any] = {"words": dict(words), "facts_path": path}
+    if quiz is not None:
+        for name in ("title", "instructions", "time", "school", "font_size", "sources"):
+            if getattr(settings, name) is None and getattr(quiz, name) is not None:
+                changes[name] = getattr(quiz, name)
+        if quiz.paper is not None and settings.paper == "a4":
+            changes["paper"] = quiz.paper
+        if quiz.points:
+            changes["points"] = {**quiz.points, **settings.points}
+        if quiz.copies and not settings.copies:
+            changes["copies"] = quiz.copies
+    return replace(settings, **changes)
 
 
 class Exporter(Protocol):
