@@ -285,11 +285,11 @@ def test_hostile_text_prints_literally(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.yaml", "out"]
 
 
-def cjk_file(tmp_path):
+def cjk_file(tmp_path, name="卡特"):
     doc = yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8"))
     for entity in doc["entities"]:
         if entity["id"] == "carter":
-            entity["name"] = "卡特"
+            entity["name"] = name
     facts = tmp_path / "cjk.yaml"
     facts.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return facts
@@ -301,7 +301,8 @@ def test_characters_no_font_has_are_refused_with_the_fix(tmp_path, run_cli):
     code, stdout, err = run_cli("quiz", facts, "--out", out)
     assert code == 1, (stdout, err)
     line = next(line for line in err.splitlines() if "no font can print" in line)
-    assert line.startswith(str(facts)) and "卡 (U+5361)" in line and "特 (U+7279)" in line
+    assert re.match(rf"{re.escape(str(facts))}:\d+:\d+: error: question ", line)
+    assert "卡 (U+5361)" in line and "特 (U+7279)" in line
     assert "question " in line and "--font-path DIR" in line
     assert not out.exists()
     # the fonts' own character maps decide, not a list of scripts
@@ -309,10 +310,28 @@ def test_characters_no_font_has_are_refused_with_the_fix(tmp_path, run_cli):
 
     have = pdf.covered()
     assert glyphs.missing("Ş ş ğ ع ש Ж 卡", have) == ["卡"]
-    # a folder with a font that covers them lets it through
+    # an empty font folder adds nothing
     fonts = tmp_path / "fonts"
     fonts.mkdir()
     assert pdf.covered((str(fonts),)) == have
+
+
+MATH_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf"
+
+
+@pytest.mark.skipif(not shutil.os.path.exists(MATH_FONT), reason="needs the Debian package fonts-dejavu-extra")
+def test_font_path_brings_the_missing_characters(tmp_path, run_cli):
+    facts = cjk_file(tmp_path, "Carter \u210a")  # SCRIPT SMALL G: not in DejaVu Sans, in DejaVu Math
+    code, _, err = run_cli("quiz", facts, "--out", tmp_path / "no")
+    assert code == 1 and "\u210a (U+210A)" in err
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    shutil.copy(MATH_FONT, fonts)
+    code, _, err = run_cli("quiz", facts, "--font-path", fonts, "--out", tmp_path / "yes")
+    assert code == 0, err
+    with pdfplumber.open(tmp_path / "yes" / "key-A.pdf") as pdf:
+        drawn = [c for page in pdf.pages for c in page.chars if c["text"] == "\u210a"]
+    assert drawn and all("Math" in c["fontname"] for c in drawn)
 
 
 def test_quiz_block_and_wording_set_the_paper(tmp_path, run_cli):
@@ -407,3 +426,13 @@ def test_quiz_command_options(tmp_path, run_cli):
     assert code == 2 and "--paper" in err
     code, _, err = run_cli("quiz", FACTS, "--points", "matching", "--out", out)
     assert code == 2 and "KIND=N" in err
+
+
+def test_points_for_an_unknown_kind_are_refused_with_a_suggestion(tmp_path, run_cli):
+    doc = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
+    doc["quiz"] = {"points": {"matchng": 2, "signing-ask_date-d61c0941d4": 3}}
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    code, _, err = run_cli("check", facts)
+    assert code == 1 and "'matchng' is neither a question kind nor a question id" in err
+    assert "did you mean 'matching'?" in err and re.search(rf"{re.escape(str(facts))}:\d+:\d+: error", err)

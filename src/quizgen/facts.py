@@ -419,6 +419,18 @@ class QuizSettings(Model):
     copies: Annotated[int, Field(ge=0, le=200)] = Field(default=0, description="Numbered, individually shuffled "
                                                                                "copies besides the versions.")
 
+    @model_validator(mode="after")
+    def _points(self) -> "QuizSettings":
+        kinds = ("multiple_choice", "true_false", "matching", "ordering", "short_answer")
+        for key in self.points:
+            if key not in kinds and not re.fullmatch(r"[a-z0-9_.-]+-[a-z0-9_]+-[0-9a-f]{10}", key):
+                close = difflib.get_close_matches(key, kinds, n=1)
+                raise problem(f"'{key}' is neither a question kind nor a question id",
+                              f"did you mean '{close[0]}'?" if close else
+                              "use a kind (" + ", ".join(kinds) + ") or an id from questions.json",
+                              at="points")
+        return self
+
 
 class Closure(Model):
     """A declaration that lets generators prove a distractor wrong.

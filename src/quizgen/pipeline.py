@@ -137,8 +137,7 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     check_families(checked.facts, getattr(settings, "families", ()))
     questions = make_questions(checked.facts, seed)
     the_bank = bank(checked.facts, seed, questions)
-    settings = exporters.with_fact_file(settings or exporters.Settings(seed=seed), checked.facts.file.quiz,
-                                        checked.facts.file.wording, checked.facts.path)
+    settings = exporters.with_fact_file(settings or exporters.Settings(seed=seed), checked.facts)
     chosen = tuple(formats) if formats else exporters.DEFAULT
     missing = unavailable(chosen)
     if missing:

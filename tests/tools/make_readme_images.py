@@ -3,7 +3,8 @@
 Quiz and key pages come from Typst's PNG output; the Anki card is rendered by the real
 Anki backend and photographed with headless Chromium (Debian package `chromium`), on a desktop
 and in a 400-pixel-wide frame as on a phone.
-Run from the repository root: `python tests/tools/make_readme_images.py`.
+Run from the repository root: `python tests/tools/make_readme_images.py` (add `print` to make only
+the quiz and key pictures).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ IMAGES = ROOT / "docs" / "images"
 PHONE_HEIGHT = 690
 
 
-def main() -> int:
+def main(only: str = "") -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from quizgen import pipeline
     from quizgen.exporters import Settings, pdf, printed
@@ -34,10 +35,13 @@ def main() -> int:
         shutil.copy(ROOT / "facts.anki-state.json", tmp / "facts.anki-state.json")
         pipeline.build(facts, tmp / "out", formats=("json", "anki"))
         bank = QuestionBank.model_validate_json((tmp / "out" / "questions.json").read_text(encoding="utf-8"))
-        version = printed.versions(bank, Settings())[0]
+        papers = printed.versions(bank, Settings())
         for mode, name in (("quiz", "quiz-page.png"), ("key", "key-page.png")):
-            pages = pdf.render(printed.version_data(version, mode, "a4"), fmt="png", ppi=72)
+            data = printed.document([papers[0]], mode, Settings(), papers)
+            pages = pdf.render(data, fmt="png", ppi=80)
             (IMAGES / name).write_bytes(pages[0] if isinstance(pages, list) else pages)
+        if only == "print":
+            return 0
 
         from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
@@ -68,4 +72,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(*sys.argv[1:2]))

@@ -37,16 +37,21 @@ class Settings:
     words: Mapping[str, str] = field(default_factory=dict)  # the fact file's `wording:` changes
     count_given: bool = False                         # --count was given: say so when fewer questions exist
     facts_path: str = ""                              # the fact file, to name it in messages
+    fact_locations: Mapping[str, str] = field(default_factory=dict)  # fact id -> "file:line:column"
     # Anki: each question id's note modification time, and retired notes (see notestate).
     note_times: Mapping[str, int] = field(default_factory=dict)
     retired: tuple = ()
     note_type_times: Mapping[str, int] = field(default_factory=dict)  # note type (kind) -> its own time
 
 
-def with_fact_file(settings: Settings, quiz: Any, words: Mapping[str, str], path: str = "") -> Settings:
-    """The settings with what the command line left open taken from the fact file's `quiz:` block
-    (``quiz`` may be None), and the file's wording changes."""
-    changes: dict[str, Any] = {"words": dict(words), "facts_path": path}
+def with_fact_file(settings: Settings, facts: Any) -> Settings:
+    """The settings with what the command line left open taken from the fact set's `quiz:` block,
+    the file's wording changes, and where each fact stands in the file (for messages): what the
+    print exporters need from the fact file, so that they never see the facts themselves."""
+    quiz = facts.file.quiz
+    changes: dict[str, Any] = {"words": dict(facts.file.wording), "facts_path": facts.path,
+                               "fact_locations": {fact.id: str(facts.where("facts", index))
+                                                  for index, fact in enumerate(facts.file.facts)}}
     if quiz is not None:
         for name in ("title", "instructions", "time", "school", "font_size", "sources"):
             if getattr(settings, name) is None and getattr(quiz, name) is not None:

@@ -53,13 +53,13 @@ def covered(font_paths: tuple[str, ...] = ()) -> frozenset[int]:
     return result
 
 
-def _texts(bank: QuestionBank, data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(where, text) for every text a document prints."""
+def _texts(bank: QuestionBank, data: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(fact id or "", what, text) for every text a document prints."""
     for name in ("title", "school", "time", "instructions"):
         if data.get(name):
-            yield f"quiz {name}", data[name]
+            yield "", f"quiz {name}", data[name]
     for key, text in data["words"].items():
-        yield f"wording {key}", text
+        yield "", f"wording {key}", text
     ids = {q.prompt: q for q in bank.questions}
     for paper in data["papers"]:
         for section in paper["sections"]:
@@ -67,25 +67,26 @@ def _texts(bank: QuestionBank, data: dict[str, Any]) -> Iterator[tuple[str, str]
                 q = item["question"]
                 source = ids.get(q["prompt"])
                 where = f"question {source.id} (facts {', '.join(source.facts)})" if source else "a question"
-                yield where, " ".join([q["prompt"], q["answer"], *q["accepted"], q["explanation"],
+                yield source.facts[0] if source else "", where, " ".join([q["prompt"], q["answer"], *q["accepted"], q["explanation"],
                                        *(c["text"] for c in item["choices"]), *item["left"],
                                        *(c["quote"] + " " + c["publisher"] for c in q["citations"])])
     for s in data["sources"]:
-        yield "sources", " ".join(filter(None, (s["publisher"], s["title"], s["url"])))
+        yield "", "sources", " ".join(filter(None, (s["publisher"], s["title"], s["url"])))
 
 
 def check_glyphs(bank: QuestionBank, data: dict[str, Any], settings) -> None:
     have = covered(tuple(settings.font_paths))
     problems: list[Problem] = []
     seen: set[str] = set()
-    for where, text in _texts(bank, data):
+    locations = dict(getattr(settings, "fact_locations", {}) or {})
+    for fact, where, text in _texts(bank, data):
         missing = [c for c in glyphs.missing(text, have) if c not in seen]
         if not missing:
             continue
         seen.update(missing)
         names = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8]) + (" …" if len(missing) > 8 else "")
         problems.append(Problem(
-            Location(getattr(settings, "facts_path", "") or bank.topic),
+            Location(locations.get(fact) or getattr(settings, "facts_path", "") or bank.topic),
             f"{where}: no font can print {names}; the PDF would show empty boxes",
             "pass --font-path DIR with a font that has these characters (for Chinese, Japanese or Korean, "
             "for example Noto Sans CJK); the shipped DejaVu Sans covers Latin, Greek, Cyrillic, Arabic and "
