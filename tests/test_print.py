@@ -436,3 +436,39 @@ def test_points_for_an_unknown_kind_are_refused_with_a_suggestion(tmp_path, run_
     code, _, err = run_cli("check", facts)
     assert code == 1 and "'matchng' is neither a question kind nor a question id" in err
     assert "did you mean 'matching'?" in err and re.search(rf"{re.escape(str(facts))}:\d+:\d+: error", err)
+
+
+def test_no_page_holds_only_the_source_list(shipped, tmp_path):
+    out, _ = shipped
+    facts = tmp_path / "facts.yaml"
+    shutil.copy(FACTS, facts)
+    pipeline.build(facts, tmp_path / "on", formats=("pdf",), settings=Settings(sources=True))
+    for path in [out / "key-A.pdf", out / "key-B.pdf", tmp_path / "on" / "quiz-A.pdf", tmp_path / "on" / "quiz-B.pdf"]:
+        for text in pages(path):
+            if " Sources 1. " in text:
+                before = text.split(" Sources 1. ")[0]
+                assert re.search(r"\b\d+\. \S", before), (path.name, text[:120])
+
+
+def test_options_sit_closer_to_their_prompt_than_to_the_next_question(shipped):
+    """Proximity: the gap between a prompt and its options is smaller than the gap before the next
+    question, measured on the page."""
+    out, bank = shipped
+    version = versions(bank, Settings())[0]
+    with pdfplumber.open(out / "quiz-A.pdf") as pdf:
+        lines = [(round(line["top"], 1), round(line["bottom"], 1), " ".join(line["text"].split()))
+                 for page_index, page in enumerate(pdf.pages) for line in page.extract_text_lines()
+                 if page_index == 0]
+    inner, outer = [], []
+    for item, following in zip(version.items, version.items[1:]):
+        if item.question.kind != "multiple_choice" or following.question.kind != "multiple_choice":
+            continue
+        start = next((i for i, l in enumerate(lines) if l[2].startswith(f"{item.number}.")), None)
+        after = next((i for i, l in enumerate(lines) if l[2].startswith(f"{following.number}.")), None)
+        if start is None or after is None:
+            continue
+        option = next(i for i in range(start, after) if lines[i][2].startswith("A."))
+        inner.append(lines[option][0] - lines[option - 1][1])
+        outer.append(lines[after][0] - lines[after - 1][1])
+    assert len(inner) >= 4
+    assert max(inner) < min(outer), (inner, outer)
