@@ -160,7 +160,7 @@ def test_correction_updates_exactly_affected_notes_and_keeps_reviews_and_edits(t
     v1 = {q["id"]: q for q in json.loads((tmp_path / "v1" / "questions.json").read_text())["questions"]}
 
     # The learner reviews a card whose fact will be corrected, and edits a note that will not change.
-    changed_fact = "turkish-deployment-date"
+    changed_fact = "turkish-deployment-began"
     affected = sorted(qid for qid, q in v1.items() if changed_fact in q["facts"])
     assert affected
     reviewed = learner.note_by_question(affected[0])

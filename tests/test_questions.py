@@ -74,8 +74,8 @@ def test_a_family_of_the_files_own_and_any_shape_in_any_family(tmp_path):
 
 
 def test_shipped_questions_cover_all_families_and_kinds(shipped):
-    _, questions = shipped
-    assert {q.family for q in questions} == set(FAMILIES)
+    facts, questions = shipped
+    assert {q.family for q in questions} == set(FAMILIES) | set(facts.file.families)  # the file adds 'terms'
     assert {q.kind for q in questions} == set(KINDS)
 
 
@@ -126,8 +126,12 @@ def test_answer_positions_are_spread_evenly(shipped, tmp_path):
 
 
 def test_true_and_false_are_balanced(shipped):
-    _, questions = shipped
-    answers = Counter(q.answer for q in questions if q.kind == "true_false")
+    """Statements the facts can prove false are balanced. An attributed claim ("According to
+    teleSUR, ...") is asked as its source words it and is never made false by a proof, so it
+    is left out of the count."""
+    facts, questions = shipped
+    answers = Counter(q.answer for q in questions if q.kind == "true_false"
+                      and not any(facts.facts[f].according_to for f in q.facts))
     assert abs(answers["True"] - answers["False"]) <= 0.1 * sum(answers.values())
 
 
@@ -146,8 +150,9 @@ def test_bank_does_not_depend_on_the_seed():
         return dumps(pipeline.bank(facts, seed, pipeline.make_questions(facts, seed)))
 
     assert text(7) == text(7) == text(1) == text(2)
-    questions = json.loads(text(1))["questions"]
-    order = {family: index for index, family in enumerate(FAMILIES)}
+    bank = json.loads(text(1))
+    questions = bank["questions"]
+    order = {family["id"]: index for index, family in enumerate(bank["families"])}
     assert [(order[q["family"]], q["id"]) for q in questions] == sorted((order[q["family"]], q["id"]) for q in questions)
 
 
