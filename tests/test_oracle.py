@@ -90,7 +90,7 @@ def test_an_ordering_out_of_order_is_caught(shipped):
     assert judge(facts, q.model_copy(update={"items": tuple(reversed(q.items))})) != []
 
 
-@pytest.mark.parametrize("shape,template", [("binary", "ask_date"), ("binary", "ask_place"),
+@pytest.mark.parametrize("shape,template", [("binary", "ask_date"), ("binary", "ask_object"),
                                             ("quantity", "ask_value")])
 def test_a_short_answer_that_is_not_the_facts_is_caught(shipped, shape, template):
     facts, questions = shipped
