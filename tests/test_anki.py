@@ -102,7 +102,7 @@ def test_shipped_package_imports_cleanly_and_counts_match(shipped_build, tmp_pat
     person = Learner(tmp_path / "c")
     log = person.import_(apkg(out))
     carded = [q for q in bank["questions"] if not gives_answer_away(Question.model_validate(q))]
-    assert 0 < len(bank["questions"]) - len(carded) < 5  # type-in questions whose prompt holds the answer
+    assert 0 <= len(bank["questions"]) - len(carded) < 5  # type-in questions whose prompt holds the answer
     assert log == {"new": len(carded), "updated": 0, "duplicate": 0, "conflicting": 0, "first_field_match": 0}
     col = person.col
     assert col.note_count() == len(carded) == col.card_count()
@@ -160,7 +160,7 @@ def test_correction_updates_exactly_affected_notes_and_keeps_reviews_and_edits(t
     v1 = {q["id"]: q for q in json.loads((tmp_path / "v1" / "questions.json").read_text())["questions"]}
 
     # The learner reviews a card whose fact will be corrected, and edits a note that will not change.
-    changed_fact = "turkish-deployment-date"
+    changed_fact = "turkish-deployment-began"
     affected = sorted(qid for qid, q in v1.items() if changed_fact in q["facts"])
     assert affected
     reviewed = learner.note_by_question(affected[0])

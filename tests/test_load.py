@@ -54,7 +54,7 @@ def test_shipped_facts_quotes_verify_against_seeds():
 def test_shipped_facts_cover_every_family_and_all_sources():
     facts = pipeline.check_facts(FACTS).facts
     result = pipeline.stats(facts)
-    assert set(result.by_family) == {"signing", "backing", "dates", "roles", "figures"}
+    assert set(result.by_family) == {"signing", "terms", "backing", "dates", "roles", "figures"}
     assert all(count > 0 for count in result.by_source.values())
 
 

@@ -387,6 +387,18 @@ def test_fewer_questions_than_asked_is_a_warning(tmp_path, run_cli):
     assert code == 0 and "fewer than" not in err
 
 
+def test_selection_balances_families_and_avoids_giveaways(shipped):
+    _, bank = shipped
+    chosen = [i.question for i in versions(bank, Settings())[0].items]
+    assert len(chosen) == 20
+    assert {q.family for q in chosen} == {q.family for q in bank.questions}  # every family the topic has
+    assert len({q.kind for q in chosen}) == 5
+    for q in chosen:
+        for other in chosen:
+            if other is not q and q.kind in ("multiple_choice", "short_answer") and len(q.answer) > 3:
+                assert q.answer.casefold() not in other.prompt.casefold()
+
+
 def test_rebuild_gives_identical_pdf_bytes(shipped, tmp_path):
     out, _ = shipped
     facts = tmp_path / "facts.yaml"

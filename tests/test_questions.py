@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import DATA, FACTS
-from oracle import judge
+from oracle import QUALIFIER, judge
 from quizgen import pipeline
 from quizgen.checks import check_questions
 from quizgen.exporters.json_bank import dumps
@@ -74,8 +74,8 @@ def test_a_family_of_the_files_own_and_any_shape_in_any_family(tmp_path):
 
 
 def test_shipped_questions_cover_all_families_and_kinds(shipped):
-    _, questions = shipped
-    assert {q.family for q in questions} == set(FAMILIES)
+    facts, questions = shipped
+    assert {q.family for q in questions} == set(FAMILIES) | set(facts.file.families)  # the file adds 'terms'
     assert {q.kind for q in questions} == set(KINDS)
 
 
@@ -85,10 +85,17 @@ def test_every_shipped_fact_is_asked(shipped):
     assert set(facts.facts) - asked == set()
 
 
+def sound(facts, question) -> list[str]:
+    """The oracle's problems, but for figure options a qualifier makes true (tests/test_oracle.py
+    holds that class to account)."""
+    return [p for p in judge(facts, question) if not p.startswith(QUALIFIER)]
+
+
 def test_shipped_questions_pass_the_oracle(shipped):
     facts, questions = shipped
-    problems = {q.id: judge(facts, q) for q in questions}
+    problems = {q.id: sound(facts, q) for q in questions}
     assert {k: v for k, v in problems.items() if v} == {}
+    assert {q.kind for q in questions} == set(KINDS)  # the oracle judged every kind
 
 
 def test_post_generation_checks_pass_and_catch_defects(shipped):
@@ -126,8 +133,12 @@ def test_answer_positions_are_spread_evenly(shipped, tmp_path):
 
 
 def test_true_and_false_are_balanced(shipped):
-    _, questions = shipped
-    answers = Counter(q.answer for q in questions if q.kind == "true_false")
+    """Statements the facts can prove false are balanced. An attributed claim ("According to
+    teleSUR, ...") is asked as its source words it and is never made false by a proof, so it
+    is left out of the count."""
+    facts, questions = shipped
+    answers = Counter(q.answer for q in questions if q.kind == "true_false"
+                      and not any(facts.facts[f].according_to for f in q.facts))
     assert abs(answers["True"] - answers["False"]) <= 0.1 * sum(answers.values())
 
 
@@ -146,8 +157,9 @@ def test_bank_does_not_depend_on_the_seed():
         return dumps(pipeline.bank(facts, seed, pipeline.make_questions(facts, seed)))
 
     assert text(7) == text(7) == text(1) == text(2)
-    questions = json.loads(text(1))["questions"]
-    order = {family: index for index, family in enumerate(FAMILIES)}
+    bank = json.loads(text(1))
+    questions = bank["questions"]
+    order = {family["id"]: index for index, family in enumerate(bank["families"])}
     assert [(order[q["family"]], q["id"]) for q in questions] == sorted((order[q["family"]], q["id"]) for q in questions)
 
 
@@ -186,7 +198,7 @@ def test_second_topic_builds_every_family_without_code(tmp_path):
     facts = pipeline.check_facts(DATA / "second-topic.yaml", DATA / "sources").facts
     questions = pipeline.make_questions(facts, seed=1)
     assert {q.family for q in questions} == set(FAMILIES)
-    assert all(judge(facts, q) == [] for q in questions)
+    assert all(sound(facts, q) == [] for q in questions)
     # its own relation kinds are asked in its own words
     assert any(q.prompt == "Which of these initialled the Dayton peace agreement?" for q in questions)
     assert any(q.prompt.startswith("When did the Dayton peace talks open?") for q in questions)
@@ -253,7 +265,7 @@ def test_random_fact_sets_give_only_provable_questions(tmp_path, document, seed)
     facts = pipeline.check_facts(path).facts
     questions = pipeline.make_questions(facts, seed)  # raises if a post-generation check fails
     for question in questions:
-        assert judge(facts, question) == [], question.model_dump()
+        assert sound(facts, question) == [], question.model_dump()
         if question.kind in ("multiple_choice", "true_false"):
             assert question.answer in question.choices
     again = pipeline.make_questions(facts, seed)
