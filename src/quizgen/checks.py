@@ -386,6 +386,16 @@ def closures_hold(facts: FactSet) -> Iterator[Problem]:
 
 # -- text -----------------------------------------------------------------------------------------
 
+def closures_cited(facts: FactSet) -> Iterator[Problem]:
+    """Warn about a closure that cites no source: a closure is a claim like any fact, and its quotes
+    are part of the evidence of every answer it proves."""
+    for index, closure in enumerate(facts.file.closures):
+        if not closure.citations:
+            yield _warning(facts, ("closures", index), f"closure on '{closure.relation}' cites no source, so "
+                           "the answers it proves show no quote for it", "add citations: with a quote that states it",
+                           "uncited-closure")
+
+
 def word_length(facts: FactSet) -> Iterator[Problem]:
     """No shown text holds an unbroken word longer than LONGEST_WORD characters."""
     found: list[tuple[tuple, re.Match[str]]] = []
@@ -445,6 +455,7 @@ RULES: tuple[Rule, ...] = (
     one_holder_per_post,
     closures_well_formed,
     closures_hold,
+    closures_cited,
     word_length,
     entities_used,
     sources_cited,

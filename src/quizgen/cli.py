@@ -222,6 +222,8 @@ FamilyOpt = Annotated[Optional[list[str]], typer.Option(
 KindOpt = Annotated[Optional[list[str]], typer.Option(
     "--kind", parser=_choice_list(KIND_CHOICES, "--kind"), metavar=_metavar(KIND_CHOICES),
     help="Only these question kinds (repeatable, or comma-separated).")]
+BackgroundOpt = Annotated[bool, typer.Option(
+    "--include-background", help="Let printed quizzes ask about facts marked background: true.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every warning instead of counting them.")]
 
 
@@ -264,6 +266,7 @@ def build(
         "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
         help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf; "
              "all: every output whose library is installed.")] = None,
+    include_background: BackgroundOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
@@ -277,7 +280,7 @@ def build(
         for name, missing in pipeline.unavailable(formats).items():
             typer.echo(f"skipping {name}: it needs {missing} (pip install 'quizgen[{name}]')", err=True)
             formats = tuple(f for f in formats if f != name)
-    settings = Settings(seed=seed, count=count, versions=versions)
+    settings = Settings(seed=seed, count=count, versions=versions, include_background=include_background)
     result = _building(out, lambda replaced: pipeline.build(
         facts, out, seed=seed, sources_dir=sources, state_path=state, settings=settings, formats=formats or None,
         on_replaced=replaced))
@@ -304,6 +307,7 @@ def quiz(
     paper: Annotated[Paper, typer.Option("--paper", case_sensitive=False, help="Paper size.")] = Paper.a4,
     title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the quiz.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("quiz"),
+    include_background: BackgroundOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V."""
@@ -311,7 +315,7 @@ def quiz(
     from .exporters import Settings
 
     settings = Settings(seed=seed, versions=versions, count=count, paper=Paper(paper).value, title=title,
-                        families=_flat(family), kinds=_flat(kind))
+                        families=_flat(family), kinds=_flat(kind), include_background=include_background)
     result = _building(out, lambda replaced: pipeline.build(facts, out, seed=seed, formats=("markdown", "pdf"),
                                                             settings=settings, on_replaced=replaced))
     _warn(result.warnings, facts, verbose)

@@ -24,6 +24,7 @@ class Settings:
     title: str | None = None
     families: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    include_background: bool = False  # printed quizzes: also questions on background facts
     # Anki: each question id's note modification time, and retired notes (see notestate).
     note_times: Mapping[str, int] = field(default_factory=dict)
     retired: tuple = ()

@@ -46,8 +46,9 @@ def quiz_markdown(version: Version, answer_key: bool) -> str:
                 if others:
                     out += [f"Also accepted: {md(', '.join(others))}", ""]
                 out += [md(q.explanation), ""]
-                for c in q.citations[:2]:
-                    out += [f"> {md(c.publisher)}, {human(c.published)}: “{md(c.quote)}”", ""]
+                for source, quotes in q.citations_by_source():
+                    out += [f"> {md(source.publisher)}, {human(source.published)}:"]
+                    out += [f"> - “{md(c.quote)}”" for c in quotes] + [""]
                 continue
             if q.kind in ("multiple_choice", "ordering"):
                 out += [f"- {c.letter}. {md(c.text)}" for c in item.choices] + [""]

@@ -17,10 +17,11 @@ _LAST: list = []  # (bank, key, versions) of the last call: the PDF and Markdown
 
 def versions(bank: QuestionBank, settings) -> list[Version]:
     key = (settings.count, settings.seed, tuple(settings.families), tuple(settings.kinds), settings.versions,
-           settings.title)
+           settings.title, settings.include_background)
     if _LAST and _LAST[0] is bank and _LAST[1] == key:
         return _LAST[2]
-    chosen = select(bank.questions, settings.count, settings.seed, settings.families, settings.kinds)
+    chosen = select(bank.questions, settings.count, settings.seed, settings.families, settings.kinds,
+                    settings.include_background)
     result = make_versions(chosen, settings.versions, settings.seed, settings.title or bank.title)
     _LAST[:] = [bank, key, result]
     return result
@@ -52,7 +53,9 @@ def version_data(version: Version, mode: str, paper: str) -> dict[str, Any]:
             items.append({
                 "number": item.number,
                 "question": {"kind": q.kind, "prompt": q.prompt, "answer": q.answer, "accepted": list(q.accepted),
-                             "explanation": q.explanation, "citations": [citation(c) for c in q.citations]},
+                             "explanation": q.explanation, "citations": [citation(c) for c in q.citations],
+                             "evidence": [{**citation(source), "quotes": [c.quote for c in quotes]}
+                                          for source, quotes in q.citations_by_source()]},
                 "choices": [{"letter": c.letter, "text": c.text, "correct": c.correct} for c in item.choices],
                 "left": list(item.left),
                 "key": item.key,
