@@ -245,3 +245,48 @@ def test_the_pdf_key_shows_every_quote_grouped_by_source(tmp_path):
     for quote in (TURKEY_1, TURKEY_2):
         assert quote not in text
     assert text.count("Paper B, 13 January 2020") == 1  # one line per source, its quotes on it
+
+
+def test_which_took_place_on_cites_the_dates_of_its_wrong_options(tmp_path):
+    events = [(f"e{i}", f"Event {i}", f"2020-0{i}-01") for i in range(1, 6)]
+    doc = {"format": 1, "topic": {"id": "t", "title": "T"},
+           "sources": [{"id": "s", "publisher": "P", "title": "T", "published": "2020-12-01"}],
+           "entities": [{"id": e, "name": n, "kind": "event"} for e, n, _ in events],
+           "facts": [{"id": f"{e}-date", "relation": "occurred", "subject": e, "date": d,
+                      "citations": [{"source": "s", "quote": f"{n} happened on {d}"}]} for e, n, d in events]}
+    _, questions = build_document(tmp_path, doc)
+    asked = [q for q in questions if q.template == "ask_event"]
+    assert asked
+    for q in asked:
+        quotes = {c.quote for c in q.citations}
+        for option in q.options:  # every option's date is quoted: the right one and those that rule the others out
+            assert f"{option.text} happened on" in " ".join(quotes), (q.prompt, option.text)
+
+
+def test_sources_that_disagree_are_a_contested_claim_not_a_contradiction(tmp_path):
+    import yaml
+
+    doc = backing()
+    doc["facts"] += [
+        {"id": "france-lna", "relation": "backs", "subject": "france", "object": "lna", "according_to": "Paper A",
+         "citations": [{"source": "a", "quote": FRANCE}]},
+        {"id": "france-gna", "relation": "backs", "subject": "france", "object": "gna", "according_to": "Paper B",
+         "citations": [{"source": "b", "quote": "France officially backs the GNA"}]},
+    ]
+    facts, questions = build_document(tmp_path, doc)  # check accepts it
+    statements = {q.prompt: q.answer for q in questions if q.kind == "true_false"}
+    assert statements["According to Paper A, France backs The LNA."] == "True"
+    assert statements["According to Paper B, France backs The GNA."] == "True"
+    assert not any(p.startswith("France") for p in statements)  # never a flat claim, never keyed False
+    # one account giving both sides, or a flat fact beside a contrary attributed one, is a contradiction
+    for attribution in ("Paper A", None):
+        bad = copy.deepcopy(doc)
+        if attribution is None:
+            del bad["facts"][-1]["according_to"]
+        else:
+            bad["facts"][-1]["according_to"] = attribution
+        path = tmp_path / f"bad-{attribution}.yaml"
+        path.write_text(yaml.safe_dump(bad, sort_keys=False), encoding="utf-8")
+        with pytest.raises(Exception) as raised:
+            pipeline.check_facts(path)
+        assert "closure-contradicted" in str(raised.value) or "says 'france' backs one thing" in str(raised.value)
