@@ -136,8 +136,9 @@ def select(questions: Sequence[Question], count: int, seed: int, families: Seque
            kinds: Sequence[str] = (), include_background: bool = False) -> list[Question]:
     """Up to ``count`` questions: every family of the pool in proportion to its share of it, kinds
     spread within each family, true/false answers within one of half true when the pool allows,
-    none giving another away, and no fact tested twice (see ``tested_facts``). Background
-    questions only with ``include_background``."""
+    none giving another away or asking for another's answer, and no fact tested twice (see
+    ``tested_facts``). Background questions only with ``include_background``. It reads only what
+    questions.json holds, so the same bank read back gives the same quiz."""
     rng = random.Random(f"select:{seed}")
     pool = [q for q in sorted(questions, key=lambda q: q.id)
             if (not families or q.family in families) and (not kinds or q.kind in kinds)
@@ -162,12 +163,15 @@ def select(questions: Sequence[Question], count: int, seed: int, families: Seque
     rng.shuffle(family_order)
 
     chosen: list[Question] = []
-    used: set[str] = set()
+    tested: set[str] = set()  # facts the chosen questions test
     answers = {True: 0, False: 0}
+    answers_given: set[str] = set()
 
     def fits(candidate: Question, balance: bool) -> bool:
-        if used.intersection(tested_facts(candidate)) or _gives_away(candidate, chosen):
+        if tested.intersection(tested_facts(candidate)) or _gives_away(candidate, chosen):
             return False
+        if candidate.kind not in ("true_false", "matching", "ordering") and candidate.answer.casefold() in answers_given:
+            return False  # one answer ("13 January 2020") asked for once
         if balance and candidate.kind == "true_false":
             is_true = any(o.correct for o in candidate.options[:1])
             if answers[is_true] + 1 - answers[not is_true] > 1:
@@ -179,7 +183,8 @@ def select(questions: Sequence[Question], count: int, seed: int, families: Seque
             if fits(candidate, balance):
                 del queues[family][position]
                 chosen.append(candidate)
-                used.update(tested_facts(candidate))
+                tested.update(tested_facts(candidate))
+                answers_given.add(candidate.answer.casefold())
                 if candidate.kind == "true_false":
                     answers[any(o.correct for o in candidate.options[:1])] += 1
                 return True
