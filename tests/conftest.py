@@ -71,3 +71,9 @@ def build_document(folder: Path, doc: dict, name: str = "facts.yaml"):
     path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     facts = pipeline.check_facts(path).facts
     return facts, pipeline.make_questions(facts, seed=1)
+
+
+def shows_fact(fact_id: str, question: dict) -> bool:
+    """Whether a question of questions.json asks about the fact or shows its quotes as evidence
+    (a fact that rules a wrong option out): what a correction of the fact changes."""
+    return fact_id in question["facts"] or any(c.get("fact") == fact_id for c in question["citations"])

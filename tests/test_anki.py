@@ -161,14 +161,16 @@ def test_correction_updates_exactly_affected_notes_and_keeps_reviews_and_edits(t
 
     # The learner reviews a card whose fact will be corrected, and edits a note that will not change.
     changed_fact = "turkish-deployment-began"
-    affected = sorted(qid for qid, q in v1.items() if changed_fact in q["facts"])
+    # the questions that ask about it or show its quote as evidence (it rules a wrong option out)
+    affected = sorted(qid for qid, q in v1.items()
+                      if changed_fact in q["facts"] or any(c["fact"] == changed_fact for c in q["citations"]))
     assert affected
     reviewed = learner.note_by_question(affected[0])
     reviewed_card = reviewed.card_ids()[0]
     learner.review(reviewed_card)
     reps_before = learner.col.get_card(reviewed_card).reps
     assert reps_before == 1
-    untouched_id = next(qid for qid, q in v1.items() if changed_fact not in q["facts"])
+    untouched_id = next(qid for qid, q in v1.items() if qid not in affected)
     edited = learner.note_by_question(untouched_id)
     edited["Explanation"] = "My own mnemonic."
     learner.col.update_note(edited)

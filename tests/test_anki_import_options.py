@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import shows_fact
 from test_anki_updates import CORRECTED, QUOTE, V1, V2, Scenario, apkg, edit, import_with
 
 pytest.importorskip("anki.collection")
@@ -33,7 +34,7 @@ def mine(scenario: Scenario, qid: str) -> bool:
 def test_update_notes_option_decides_between_corrections_and_edits(tmp_path, monkeypatch, option, expected):
     scenario = Scenario(tmp_path, monkeypatch)
     try:
-        affected = sorted(q for q, body in scenario.v1.items() if "turkish-deployment-began" in body["facts"])
+        affected = sorted(q for q, body in scenario.v1.items() if shows_fact("turkish-deployment-began", body))
         assert len(affected) >= 3 and scenario.edited_id not in affected
         before, after, plain = affected[:3]
         edit(scenario.person, before, "Explanation", MINE, V1 + 50_000)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, FACTS
+from conftest import DATA, FACTS, shows_fact
 from quizgen import notestate, pipeline
 from quizgen.exporters import anki as anki_deck
 from quizgen.questions import Question
@@ -123,7 +123,7 @@ def test_one_fact_corrected_updates_its_notes_and_keeps_the_learners_css(scenari
         model["css"] += mine
         col.models.save(model)
     scenario.person.reopen()
-    affected = sorted(q for q, body in scenario.v1.items() if "turkish-deployment-began" in body["facts"])
+    affected = sorted(q for q, body in scenario.v1.items() if shows_fact("turkish-deployment-began", body))
     assert affected and scenario.edited_id not in affected
     for qid in (affected[0], scenario.edited_id):  # the learner marks two notes before the next build
         note = scenario.person.note_by_question(qid)
@@ -181,7 +181,7 @@ def test_css_change_updates_the_note_types_and_no_note(scenario, monkeypatch):
 def test_learner_added_field_makes_updates_conflict_unless_note_types_are_merged(scenario):
     col = scenario.person.col
     target = next(q for q, body in scenario.v1.items()
-                  if "turkish-deployment-began" in body["facts"] and body["kind"] == "multiple_choice")
+                  if shows_fact("turkish-deployment-began", body) and body["kind"] == "multiple_choice")
     model = next(m for m in quizgen_note_types(scenario.person) if m["name"] == "quizgen: multiple choice")
     col.models.add_field(model, col.models.new_field("Mine"))
     col.models.save(model)
@@ -190,10 +190,10 @@ def test_learner_added_field_makes_updates_conflict_unless_note_types_are_merged
     scenario.person.reopen()
     edit(scenario.person, target, "Mine", "my note", V1 + 60_000)
     untouched = next(q for q, body in scenario.v1.items()
-                     if "turkish-deployment-began" not in body["facts"] and body["kind"] == "multiple_choice")
+                     if not shows_fact("turkish-deployment-began", body) and body["kind"] == "multiple_choice")
     edit(scenario.person, untouched, "Mine", "kept", V1 + 60_000)
     scenario.rebuild("v2", V2, (QUOTE, CORRECTED))
-    affected = sorted(q for q, body in scenario.v1.items() if "turkish-deployment-began" in body["facts"])
+    affected = sorted(q for q, body in scenario.v1.items() if shows_fact("turkish-deployment-began", body))
     mc = [q for q, body in scenario.v1.items() if body["kind"] == "multiple_choice"]
     affected_mc = [q for q in affected if q in mc]
 

@@ -77,6 +77,9 @@ CASES: dict[str, tuple[str, str, str, str, int]] = {
                              "a 'complete' closure names exactly one of 'object' or 'subject'", 70),
     "closures_hold": (BASE, edit("among: [carter, sadat, begin]", "among: [sadat, begin]"), "closure-contradicted",
                       "closure leaves out 'carter'", 73),
+    "closures_cited": (BASE.rstrip("\n") + "\n    citations:\n      - source: fixture-1978\n        quote: President Jimmy "
+                       "Carter of the United States, who mediated the talks\n", BASE, "uncited-closure",
+                       "closure on 'mediated' cites no source", 70),
     "word_length": (edit("title: The Camp David Accords, 1978", "title: The Camp David " + "A" * 200 + " Accords"),
                     edit("title: The Camp David Accords, 1978", "title: The Camp David " + "A" * 201 + " Accords"),
                     "long-word", "a word of 201 characters without a space", 4),

@@ -28,7 +28,7 @@ def test_check_strict_fails_on_warnings(run_cli):
     code, out, err = run_cli("check", "--strict", DATA / "minimal.yaml")
     assert code == 1
     assert out == ""
-    assert err.splitlines()[-1] == "6 warning(s) treated as errors under --strict"
+    assert err.splitlines()[-1] == "7 warning(s) treated as errors under --strict"
     assert "0 error(s)" not in err
 
 
@@ -183,11 +183,11 @@ def test_every_command_counts_warnings_in_one_line(run_cli, tmp_path, command):
     out = ["--out", tmp_path / "o"] if command[0] in ("build", "quiz") else []
     code, _, err = run_cli(command[0], facts, *command[1:], *out)
     assert code == 0, err
-    assert err == (f"{facts}: 6 warning(s) (6 single-source); add --verbose or run 'quizgen check {facts}' "
+    assert err == (f"{facts}: 7 warning(s) (6 single-source, 1 uncited-closure); add --verbose or run 'quizgen check {facts}' "
                    "to list them\n")
     code, _, err = run_cli(command[0], facts, *command[1:], *out, "--verbose")
     assert code == 0
-    assert len(err.splitlines()) == 6 and all(": warning: " in line for line in err.splitlines())
+    assert len(err.splitlines()) == 7 and all(": warning: " in line for line in err.splitlines())
 
 
 def test_license_file_matches_the_metadata():

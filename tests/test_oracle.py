@@ -165,8 +165,6 @@ def test_no_figure_option_is_made_true_by_the_answers_qualifier(shipped):
     assert [q.id for q in questions if any(p.startswith(QUALIFIER) for p in judge(facts, q))] == []
 
 
-@pytest.mark.xfail(strict=True, reason="an uncited functional closure turns a single-source claim into a flat "
-                                       "falsehood: 'Country Z backs South' is keyed False on A's word alone")
 def test_no_single_source_claim_proves_a_flat_falsehood(tmp_path):
     path = tmp_path / "attributed.yaml"
     path.write_text(yaml.safe_dump(ATTRIBUTED, sort_keys=False), encoding="utf-8")

@@ -51,7 +51,7 @@ def test_a_family_of_the_files_own_and_any_shape_in_any_family(tmp_path):
         "facts": [{"id": f"f{i}", "relation": "flew_on", "subject": f"a{i}", "object": f"m{i % 3}", "citations": cite}
                   for i in range(5)]
         + [{"id": "l0", "relation": "launched_in", "subject": "m0", "object": "pad", "citations": cite}],
-        "closures": [{"relation": "flew_on", "kind": "functional", "reason": "one mission each"}],
+        "closures": [{"relation": "flew_on", "kind": "functional", "reason": "one mission each", "citations": cite}],
     }
     path = tmp_path / "space.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")

@@ -368,10 +368,20 @@ def closures_hold(facts: FactSet) -> Iterator[Problem]:
                     by_subject[f.subject].append((i, f))
             for subject, items in sorted(by_subject.items()):
                 objects = sorted({f.object for _, f in items if f.object})
-                if len(objects) > 1:
+                # A contested claim is no contradiction: each side attributed to whoever says it
+                # (different according_to). One account, or the file's own word, giving two is.
+                accounts: dict[str | None, set[str]] = defaultdict(set)
+                for _, f in items:
+                    if f.object:
+                        accounts[f.according_to].add(f.object)
+                plain = accounts.get(None, set())
+                contradicted = any(len(found) > 1 for found in accounts.values()) or bool(
+                    plain and any(found - plain for found in accounts.values()))
+                if contradicted:
                     yield _error(facts, ("facts", items[1][0]), f"closure at line {_line(facts, *path)} says '{subject}' "
                                                                 f"{kind.label} one thing, but facts give {', '.join(objects)}",
-                                 "correct the facts or narrow the closure with 'among'", "closure-contradicted")
+                                 "correct the facts, narrow the closure with 'among', or, where sources disagree, give "
+                                 "each side its according_to", "closure-contradicted")
         elif scope is not None:
             for i, f in rel_facts:
                 if closure.object and f.object == closure.object and f.subject not in scope:
@@ -385,6 +395,16 @@ def closures_hold(facts: FactSet) -> Iterator[Problem]:
 
 
 # -- text -----------------------------------------------------------------------------------------
+
+def closures_cited(facts: FactSet) -> Iterator[Problem]:
+    """Warn about a closure that cites no source: a closure is a claim like any fact, and its quotes
+    are part of the evidence of every answer it proves."""
+    for index, closure in enumerate(facts.file.closures):
+        if not closure.citations:
+            yield _warning(facts, ("closures", index), f"closure on '{closure.relation}' cites no source, so "
+                           "the answers it proves show no quote for it", "add citations: with a quote that states it",
+                           "uncited-closure")
+
 
 def word_length(facts: FactSet) -> Iterator[Problem]:
     """No shown text holds an unbroken word longer than LONGEST_WORD characters."""
@@ -445,6 +465,7 @@ RULES: tuple[Rule, ...] = (
     one_holder_per_post,
     closures_well_formed,
     closures_hold,
+    closures_cited,
     word_length,
     entities_used,
     sources_cited,

@@ -222,6 +222,8 @@ FamilyOpt = Annotated[Optional[list[str]], typer.Option(
 KindOpt = Annotated[Optional[list[str]], typer.Option(
     "--kind", parser=_choice_list(KIND_CHOICES, "--kind"), metavar=_metavar(KIND_CHOICES),
     help="Only these question kinds (repeatable, or comma-separated).")]
+BackgroundOpt = Annotated[bool, typer.Option(
+    "--include-background", help="Let printed quizzes ask about facts marked background: true.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every warning instead of counting them.")]
 
 
@@ -307,6 +309,7 @@ def build(
         "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
         help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf; "
              "all: every output whose library is installed.")] = None,
+    include_background: BackgroundOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
@@ -320,7 +323,7 @@ def build(
         for name, missing in pipeline.unavailable(formats).items():
             typer.echo(f"skipping {name}: it needs {missing} (pip install 'quizgen[{name}]')", err=True)
             formats = tuple(f for f in formats if f != name)
-    settings = Settings(seed=seed, count=count or 20, count_given=count is not None, versions=versions,
+    settings = Settings(seed=seed, count=count or 20, count_given=count is not None, include_background=include_background, versions=versions,
                         **_print_settings(copies, points, instructions, time, school, font_size, show_sources,
                                           font_path))
     result = _building(out, lambda replaced: pipeline.build(
@@ -359,6 +362,7 @@ def quiz(
     show_sources: ShowSourcesOpt = None,
     font_path: FontPathOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("quiz"),
+    include_background: BackgroundOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V, and quiz-copies.pdf
@@ -366,7 +370,7 @@ def quiz(
     from . import pipeline
     from .exporters import Settings
 
-    settings = Settings(seed=seed, versions=versions, count=count or 20, count_given=count is not None, title=title, families=_flat(family),
+    settings = Settings(seed=seed, versions=versions, count=count or 20, count_given=count is not None, include_background=include_background, title=title, families=_flat(family),
                         kinds=_flat(kind), **({"paper": Paper(paper).value} if paper else {}),
                         **_print_settings(copies, points, instructions, time, school, font_size, show_sources,
                                           font_path))

@@ -327,6 +327,10 @@ class Fact(Model):
         default=None, description="Attribution for a claim only some report: 'the UN', 'teleSUR'.")
     disputed: Text | None = Field(
         default=None, description="How the sources disagree. A disputed fact never proves a distractor wrong.")
+    background: Annotated[bool, Strict()] = Field(
+        default=False, description="Context rather than what the quiz is about: its questions go to the "
+                                   "Anki deck and question banks, but printed quizzes leave them out unless "
+                                   "asked (quiz --include-background).")
     citations: tuple[Citation, ...] = Field(min_length=1)
     note: Text | None = None
 

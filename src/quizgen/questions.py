@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 Kind = Literal["multiple_choice", "true_false", "short_answer", "matching", "ordering"]
+Role = Literal["answer", "contradicts", "closure", "rules_out"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
 
@@ -21,6 +22,11 @@ class QuestionCitation(Model):
     published: str
     url: str | None = None
     quote: str
+    role: Role = Field(default="answer", description="What the quote establishes: 'answer' (the facts asked "
+                       "about), 'contradicts' (the fact a false statement contradicts), 'closure' (a closure that "
+                       "proves a statement or an option false), 'rules_out' (a fact that proves a wrong option wrong).")
+    fact: str | None = Field(default=None, description="The id of the fact the quote is cited for; none for a "
+                             "closure's quote.")
 
 
 class Option(Model):
@@ -57,7 +63,25 @@ class Question(Model):
                                     "existence rest on (distractor proofs, competing facts); with `facts`, every "
                                     "fact whose change can change this question.")
     tags: tuple[str, ...] = ()
+    background: bool = Field(default=False, description="Every fact it asks about is background: printed quizzes "
+                             "leave it out unless asked to include background.")
     as_of: str = Field(description="The date the facts it rests on are known to hold (YYYY, YYYY-MM or YYYY-MM-DD).")
+
+
+    def citations_by_source(self) -> list[tuple[QuestionCitation, tuple[QuestionCitation, ...]]]:
+        """The evidence grouped by source, sources in the order they are first cited: (the source's
+        first citation, for its publisher, title, date and address; every distinct quote from it)."""
+        return group_by_source(self.citations)
+
+
+def group_by_source(citations) -> list[tuple[QuestionCitation, tuple[QuestionCitation, ...]]]:
+    """Citations grouped by source (first-cited source first), each quote once."""
+    grouped: dict[str, list[QuestionCitation]] = {}
+    for citation in citations:
+        quotes = grouped.setdefault(citation.source, [])
+        if all(c.quote != citation.quote for c in quotes):
+            quotes.append(citation)
+    return [(quotes[0], tuple(quotes)) for quotes in grouped.values()]
 
 
 class FamilyInfo(Model):

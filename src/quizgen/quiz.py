@@ -8,6 +8,7 @@ from the wording data (``print_*`` texts), never from code.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -118,13 +119,45 @@ def _gives_away(candidate: Question, chosen: Sequence[Question]) -> bool:
     return False
 
 
+def tested_facts(question: Question) -> frozenset[str]:
+    """The facts a question tests: those it asks about and those whose quotes establish its answer
+    (the fact a false statement contradicts, the facts that rule its wrong options out)."""
+    return frozenset(question.facts).union(c.fact for c in question.citations if c.fact)
+
+
+def family_quotas(sizes: dict[str, int], count: int, rng: random.Random) -> dict[str, int]:
+    """How many questions each family gets: its share of ``count`` by its share of the pool (largest
+    remainders, ties by ``rng``), at least one each when ``count`` allows, never more than it holds."""
+    total = sum(sizes.values())
+    count = min(count, total)
+    if not total:
+        return {}
+    order = sorted(sizes)
+    rng.shuffle(order)
+    exact = {f: count * sizes[f] / total for f in order}
+    quotas = {f: int(exact[f]) for f in order}
+    for f in sorted(order, key=lambda f: exact[f] - quotas[f], reverse=True)[:count - sum(quotas.values())]:
+        quotas[f] += 1
+    if count >= len(order):
+        for f in order:
+            if quotas[f] == 0:
+                donor = max((d for d in order if quotas[d] > 1), key=lambda d: quotas[d] - exact[d])
+                quotas[donor] -= 1
+                quotas[f] = 1
+    return quotas
+
+
 def select(questions: Sequence[Question], count: int, seed: int, families: Sequence[str] = (),
-           kinds: Sequence[str] = ()) -> list[Question]:
-    """Up to ``count`` questions, spread across families and kinds, none giving another away,
-    and no two resting on the same facts."""
+           kinds: Sequence[str] = (), include_background: bool = False) -> list[Question]:
+    """Up to ``count`` questions: every family of the pool in proportion to its share of it, kinds
+    spread within each family, true/false answers within one of half true when the pool allows,
+    none giving another away or asking for another's answer, and no fact tested twice (see
+    ``tested_facts``). Background questions only with ``include_background``. It reads only what
+    questions.json holds, so the same bank read back gives the same quiz."""
     rng = random.Random(f"select:{seed}")
     pool = [q for q in sorted(questions, key=lambda q: q.id)
-            if (not families or q.family in families) and (not kinds or q.kind in kinds)]
+            if (not families or q.family in families) and (not kinds or q.kind in kinds)
+            and (include_background or not q.background)]
     buckets: dict[tuple[str, str], list[Question]] = defaultdict(list)
     for question in pool:
         buckets[(question.family, question.kind)].append(question)
@@ -135,32 +168,55 @@ def select(questions: Sequence[Question], count: int, seed: int, families: Seque
         by_family[key[0]].append(key)
     for keys in by_family.values():
         rng.shuffle(keys)
-    family_order = sorted(by_family)
+    # each family's candidates, its kinds taking turns
+    queues: dict[str, list[Question]] = {}
+    for family, keys in by_family.items():
+        lists = [list(buckets[k]) for k in keys]
+        queues[family] = [q for round_ in itertools.zip_longest(*lists) for q in round_ if q is not None]
+    quotas = family_quotas({f: len(q) for f, q in queues.items()}, count, rng)
+    family_order = sorted(queues)
     rng.shuffle(family_order)
+
     chosen: list[Question] = []
-    used_facts: set[str] = set()
-    turn: dict[str, int] = defaultdict(int)
-    while len(chosen) < count and any(buckets.values()):
-        progress = False
-        for family in family_order:
-            if len(chosen) >= count:
-                break
-            keys = [k for k in by_family[family] if buckets[k]]
-            if not keys:
-                continue
-            key = keys[turn[family] % len(keys)]
-            turn[family] += 1
-            bucket = buckets[key]
-            while bucket:
-                candidate = bucket.pop()
-                if used_facts.intersection(candidate.facts) or _gives_away(candidate, chosen):
-                    continue
+    tested: set[str] = set()  # facts the chosen questions test
+    answers = {True: 0, False: 0}
+    answers_given: set[str] = set()
+
+    def fits(candidate: Question, balance: bool) -> bool:
+        if tested.intersection(tested_facts(candidate)) or _gives_away(candidate, chosen):
+            return False
+        if candidate.kind not in ("true_false", "matching", "ordering") and candidate.answer.casefold() in answers_given:
+            return False  # one answer ("13 January 2020") asked for once
+        if balance and candidate.kind == "true_false":
+            is_true = any(o.correct for o in candidate.options[:1])
+            if answers[is_true] + 1 - answers[not is_true] > 1:
+                return False
+        return True
+
+    def take(family: str, balance: bool) -> bool:
+        for position, candidate in enumerate(queues[family]):
+            if fits(candidate, balance):
+                del queues[family][position]
                 chosen.append(candidate)
-                used_facts.update(candidate.facts)
-                progress = True
-                break
-        if not progress and not any(buckets.values()):
-            break
+                tested.update(tested_facts(candidate))
+                answers_given.add(candidate.answer.casefold())
+                if candidate.kind == "true_false":
+                    answers[any(o.correct for o in candidate.options[:1])] += 1
+                return True
+        return False
+
+    # first each family's share, then any family, and only then true/false beyond the balance
+    for balance, quota_of in ((True, lambda f: quotas.get(f, 0)), (True, lambda f: count), (False, lambda f: count)):
+        taken = {f: sum(q.family == f for q in chosen) for f in family_order}
+        progress = True
+        while progress and len(chosen) < count:
+            progress = False
+            for family in family_order:
+                if len(chosen) >= count or taken[family] >= quota_of(family):
+                    continue
+                if take(family, balance):
+                    taken[family] += 1
+                    progress = True
     return chosen
 
 

@@ -38,6 +38,7 @@ class Settings:
     count_given: bool = False                         # --count was given: say so when fewer questions exist
     facts_path: str = ""                              # the fact file, to name it in messages
     fact_locations: Mapping[str, str] = field(default_factory=dict)  # fact id -> "file:line:column"
+    include_background: bool = False  # printed quizzes: also questions on background facts
     # Anki: each question id's note modification time, and retired notes (see notestate).
     note_times: Mapping[str, int] = field(default_factory=dict)
     retired: tuple = ()

@@ -3,7 +3,8 @@
 Written as Moodle's own GIFT exporter writes HTML questions (question/format/gift/format.php,
 ``write_questiontext`` and ``repchar``): the question text starts with ``[html]``, so Moodle reads
 it and every answer and feedback as HTML, and each text is HTML-escaped first, then GIFT's
-specials ``\\ ~ = # { } :`` are escaped. The right-hand answers of matching have no format in GIFT
+specials ``\\ ~ = # { } :`` are escaped. General feedback is the same HTML as in moodle.xml: the
+explanation and every quote that establishes the answer, grouped by source. The right-hand answers of matching have no format in GIFT
 and Moodle shows them as HTML too, so they are escaped the same way; short-answer answers stay
 plain, since Moodle compares them with what the student types.
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from ..questions import Question, QuestionBank
 from .moodle import category_path, savable, skipped_note
-from .platforms import html_text, match_pairs, moodle_answer_pattern, one_line
+from .platforms import feedback, html_text, match_pairs, moodle_answer_pattern, one_line
 
 SPECIALS = "\\~=#{}:"
 # Moodle reads a leading "[name]" of a text as its format (parse_text_with_format).
@@ -45,7 +46,7 @@ def plain_gift(text: str) -> str:
 
 def block(question: Question) -> str:
     head = f"// {question.id}\n::{escape(question.id)}::{FORMAT_MARKER}{html_gift(question.prompt)}"
-    general = f"####{html_gift(question.explanation)}"
+    general = f"####{escape(feedback(question))}"  # explanation and every quote, grouped by source
     if question.kind == "multiple_choice":
         answers = "\n".join(f"{'=' if o.correct else '~'}{html_gift(o.text)}#{html_gift(o.why)}" for o in question.options)
         return f"{head} {{\n{answers}\n{general}\n}}"

@@ -85,8 +85,9 @@ def quiz_markdown(version: Version, answer_key: bool, settings=None, everyone: S
                 if others:
                     out += [md(_fill(texts["print_also_accepted"], answers=", ".join(others))), ""]
                 out += [md(q.explanation), ""]
-                for c in q.citations[:2]:
-                    out += [f"> {md(c.publisher)}, {human(c.published)}: “{md(c.quote)}”", ""]
+                for source, quotes in q.citations_by_source():
+                    out += [f"> {md(source.publisher)}, {human(source.published)}:"]
+                    out += [f"> - “{md(c.quote)}”" for c in quotes] + [""]
                 continue
             if q.kind == "multiple_choice":
                 out += [f"- {c.letter}. {md(c.text)}" for c in item.choices] + [""]

@@ -32,13 +32,14 @@ def html_text(text: str) -> str:
 
 
 def feedback(question: Question) -> str:
-    """Explanation and sources as HTML: what a student sees after answering."""
+    """Explanation and sources as HTML: what a student sees after answering. Every quote that
+    establishes the answer, grouped by source."""
     parts = [f"<p>{html_text(question.explanation)}</p>"]
-    for c in question.citations:
+    for c, quotes in question.citations_by_source():
         source = f"{html_text(c.publisher)}, {html_text(c.published)}, “{html_text(c.title)}”"
         if c.url:
             source = f'<a href="{html.escape(c.url, quote=True)}">{source}</a>'
-        parts.append(f"<p>{source}: <em>“{html_text(c.quote)}”</em></p>")
+        parts.append(f"<p>{source}: " + " ".join(f"<em>“{html_text(q.quote)}”</em>" for q in quotes) + "</p>")
     return "".join(parts)
 
 

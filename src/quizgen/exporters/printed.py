@@ -27,10 +27,11 @@ def versions(bank: QuestionBank, settings) -> list[Version]:
     """Every printed paper: the lettered versions, then the numbered copies (``copy`` 1..N)."""
     key = (settings.count, settings.seed, tuple(settings.families), tuple(settings.kinds), settings.versions,
            settings.title, settings.copies, tuple(sorted(settings.points.items())),
-           tuple(sorted(words(settings).items())))
+           tuple(sorted(words(settings).items())), settings.include_background)
     if _LAST and _LAST[0] is bank and _LAST[1] == key:
         return _LAST[2]
-    chosen = select(bank.questions, settings.count, settings.seed, settings.families, settings.kinds)
+    chosen = select(bank.questions, settings.count, settings.seed, settings.families, settings.kinds,
+                    settings.include_background)
     result = make_versions(chosen, settings.versions, settings.seed, settings.title or bank.title,
                            copies=settings.copies, words=words(settings), points=settings.points)
     _LAST[:] = [bank, key, result]
@@ -120,7 +121,9 @@ def paper_data(version: Version, texts: dict[str, str]) -> dict[str, Any]:
                 "number": item.number,
                 "points": item.points,
                 "question": {"kind": q.kind, "prompt": q.prompt, "answer": q.answer, "accepted": list(q.accepted),
-                             "explanation": q.explanation, "citations": [citation(c) for c in q.citations]},
+                             "explanation": q.explanation, "citations": [citation(c) for c in q.citations],
+                             "evidence": [{**citation(source), "quotes": [c.quote for c in quotes]}
+                                          for source, quotes in q.citations_by_source()]},
                 "choices": [{"letter": c.letter, "text": c.text, "correct": c.correct} for c in item.choices],
                 "left": list(item.left),
                 "key": item.key,

@@ -29,6 +29,6 @@ def render(questions: Sequence[Question]) -> str:
         else:
             lines.append(f"   answer: {q.answer}")
         lines.append(f"   why: {q.explanation}")
-        lines.append("   source: " + "; ".join(f"{c.publisher}, {c.published}: \"{c.quote}\"" for c in q.citations[:2]))
+        lines.append("   source: " + "; ".join(f"{c.publisher}, {c.published}: \"{c.quote}\"" for c in q.citations))
         lines.append("")
     return "\n".join(lines)

@@ -116,7 +116,8 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
                         ctx.build.multiple_choice, family=family, template="ask_subject", prompt=prompt,
                         answer=(ctx.words.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact],
-                        proofs=partial(ctx.index.rests_on, relation, obj, candidates, True)))
+                        proofs=partial(ctx.index.rests_on, relation, obj, candidates, True),
+                        evidence=_ruling_out(ctx, relation, wrong, ((c, obj) for c in candidates), 0)))
             # What did S X?  Not asked when S is said to have several: the question would have two answers.
             if "ask_object" in t and _single_object(ctx, relation, subject):
                 candidates = [c for c in ctx.proofs.wrong_objects(relation, subject, ctx.facts.entities[obj].kind)
@@ -128,7 +129,8 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                     questions.append(ctx.build.multiple_choice(
                         family=family, template="ask_object", prompt=prompt, answer=(ctx.words.name(obj), support),
                         wrong=wrong, explanation=explanation, facts=[fact],
-                        proofs=ctx.index.rests_on(relation, subject, candidates, False)))
+                        proofs=ctx.index.rests_on(relation, subject, candidates, False),
+                        evidence=_ruling_out(ctx, relation, wrong, ((subject, c) for c in candidates), 1)))
                 elif prompt and len(ctx.index.objects_of[(relation, subject)]) == 1 and _object_unique(ctx, relation, subject):
                     questions.append(ctx.build.question(
                         family=family, kind="short_answer", template="ask_object", prompt=prompt,
@@ -186,7 +188,9 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
                              facts: list[Fact]) -> list[Question]:
     """False statements built only from pairs the fact set proves false, to balance the true ones:
     for each object, as many as its true statements outnumber its own false ones. Each rests on
-    the facts naming its object or its subject, and on nothing else."""
+    the facts naming its object or its subject, and on nothing else. Its evidence is what proves it
+    false: the fact it contradicts (the subject's own, else the anchor a complete list closes) and
+    the closure."""
     if "statement" not in kind.templates:
         return []
     anchors: dict[str, Fact] = {}
@@ -211,12 +215,13 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
                 break
             if (relation, subject, obj) in ctx.index.negated:
                 continue  # already asked from its own fact
-            why = ctx.proofs.proves_not(relation, subject, obj)
-            if why:
-                chosen.append((subject, obj, anchor, why))
+            disproof = ctx.proofs.disproof(relation, subject, obj)
+            if disproof:
+                chosen.append((subject, obj, anchor, disproof))
                 found += 1
     result = []
-    for subject, obj, anchor, why in chosen:
+    for subject, obj, anchor, disproof in chosen:
+        why = disproof.reason
         values = {**ctx.words.values(anchor), "subject": ctx.words.phrase(subject)}
         prompt = ctx.words.render(kind.templates["statement"], values)
         if not prompt:
@@ -228,8 +233,22 @@ def _proven_false_statements(ctx: Context, family: str, relation: str, kind: Rel
         result.append(ctx.build.question(
             family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.false,
             explanation=ctx.words.false_because(why), facts=support, variant=f"false:{subject}:{obj}",
-            options=ctx.build.true_false(False, why), proofs=ctx.index.about(relation, subject, obj)))
+            options=ctx.build.true_false(False, why), proofs=ctx.index.about(relation, subject, obj),
+            cited=(), evidence=disproof.evidence() if disproof.facts else [("contradicts", anchor), *disproof.evidence()]))
     return result
+
+
+def _ruling_out(ctx: Context, relation: str, wrong, pairs, position: int) -> list:
+    """What proves the shown wrong options wrong: for each (subject, object) pair whose option (the
+    entity at ``position``) is shown, the facts and closure of its disproof."""
+    shown = {text for text, _ in wrong}
+    evidence: list = []
+    for pair in pairs:
+        if ctx.words.name(pair[position]) in shown:
+            disproof = ctx.proofs.disproof(relation, *pair)
+            if disproof:
+                evidence.extend(disproof.evidence("rules_out"))
+    return evidence
 
 
 def _matching(ctx: Context, family: str, relation: str, kind: RelationKind, facts: list[Fact]) -> list[Question]:

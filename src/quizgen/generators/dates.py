@@ -176,7 +176,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
                     questions.append(ctx.build.multiple_choice(
                         family=family, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
                         wrong=[(text, why) for text, why, _ in wrong], explanation=explanation, facts=[fact],
-                        proofs=[f.id for f in rivals] + [f.id for f in others]))
+                        proofs=[f.id for f in rivals] + [f.id for f in others],
+                        evidence=[("rules_out", ctx.facts.facts[fid]) for _, _, fid in wrong]))  # their dates
         # True or false, with a proven-wrong date for the false one.
         if fact.until is None and "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.build.question(

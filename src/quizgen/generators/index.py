@@ -16,7 +16,10 @@ class FactIndex:
         self.facts = facts
         self._as_of: dict[str, PartialDate] = {}
         self.positive: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
-        self.contested: set[tuple[str, str, str]] = set()
+        self.contested: set[tuple[str, str, str]] = set()  # disputed, either way
+        # (relation, subject) with a disputed or attributed fact: what the subject stands in the relation to
+        # is contested, so no closure proves its other pairs false
+        self.attributed_subjects: set[tuple[str, str]] = set()
         self.negated: dict[tuple[str, str, str], Fact] = {}
         self.objects_of: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.subjects_of: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -41,8 +44,12 @@ class FactIndex:
             self.mentions[(fact.relation, fact.subject)].append(fact.id)
             if fact.object != fact.subject:
                 self.mentions[(fact.relation, fact.object)].append(fact.id)
+            if fact.disputed or fact.according_to:
+                self.attributed_subjects.add((fact.relation, fact.subject))
             if fact.negated:
-                if not fact.disputed:
+                if fact.disputed:
+                    self.contested.add(key)
+                else:
                     self.negated[key] = fact
                     self.negated_subjects[(fact.relation, fact.object)].add(fact.subject)
                     self.negated_objects[(fact.relation, fact.subject)].add(fact.object)
@@ -90,6 +97,16 @@ class FactIndex:
         for entity in entities:
             found.update(self.mentions.get((relation, entity), ()))
         return found
+
+    def is_contested(self, relation: str, subject: str) -> bool:
+        """Whether sources disagree on what ``subject`` stands in ``relation`` to: one of its facts there
+        is disputed or attributed (only some sources say it)."""
+        return (relation, subject) in self.attributed_subjects
+
+    @staticmethod
+    def plain(fact: Fact) -> bool:
+        """Whether the fact is neither disputed nor attributed: what a closure may rest on."""
+        return not fact.disputed and not fact.according_to
 
     def usable(self, fact: Fact) -> bool:
         """Whether the fact may stand as plain truth: prove options wrong, be an option, be grouped."""

@@ -4,9 +4,28 @@ entities are provably wrong answers."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
+from ..facts import Closure, Fact
 from .index import FactIndex
 from .wording import Words, decapitalise
+
+
+@dataclass(frozen=True)
+class Disproof:
+    """Why a statement is false, and what establishes it: the facts it contradicts and the closure
+    that makes them exclude it (none for a negated fact, which states it outright). A complete
+    closure's own quote names who is in the list; only an uncited one is backed by the listed facts."""
+
+    reason: str
+    facts: tuple[Fact, ...] = ()
+    closure: Closure | None = None
+
+    def evidence(self, role: str = "contradicts") -> list[tuple[str, Fact | Closure]]:
+        found: list[tuple[str, Fact | Closure]] = [(role, f) for f in self.facts]
+        if self.closure is not None:
+            found.append(("closure", self.closure))
+        return found
 
 
 class Proofs:
@@ -19,29 +38,54 @@ class Proofs:
 
     def proves_not(self, relation: str, subject: str, obj: str) -> str | None:
         """Why the fact set proves 'subject relation obj' false, or None if it does not."""
+        found = self.disproof(relation, subject, obj)
+        return found.reason if found else None
+
+    def disproof(self, relation: str, subject: str, obj: str) -> Disproof | None:
+        """Why and by what the fact set proves 'subject relation obj' false, or None.
+
+        A closure never proves a claim about a contested subject false (one whose facts in the
+        relation are disputed or attributed: sources disagree), and never rests on such a fact."""
+        cache = self.__dict__.setdefault("_disproof_cache", {})
         key = (relation, subject, obj)
-        if key in self.index.positive or key in self.index.contested:
+        if key not in cache:
+            cache[key] = self._disproof(relation, subject, obj)
+        return cache[key]
+
+    def _disproof(self, relation: str, subject: str, obj: str) -> Disproof | None:
+        key = (relation, subject, obj)
+        index = self.index
+        if key in index.positive or key in index.contested:
             return None
         kind = self.facts.relation_kinds[relation]
-        if key in self.index.negated:
+        if key in index.negated:
             # a negated fact proves it only in the file's own words; without them it is not used
             if "negated_statement" not in kind.templates:
                 return None
-            return self.words.render(kind.templates["negated_statement"], self.words.values(self.index.negated[key]))
-        for closure in self.index.complete_for_object.get((relation, obj), ()):
+            fact = index.negated[key]
+            return Disproof(self.words.render(kind.templates["negated_statement"], self.words.values(fact)), (fact,))
+        for closure in index.complete_for_object.get((relation, obj), ()):
             if closure.among == "all" or subject in closure.among:
-                return closure.reason
-        for closure in self.index.complete_for_subject.get((relation, subject), ()):
+                listed = tuple(f for s in sorted(index.subjects_of.get((relation, obj), ()))
+                               for f in index.positive[(relation, s, obj)] if index.plain(f))
+                return Disproof(closure.reason, () if closure.citations else listed, closure)
+        for closure in index.complete_for_subject.get((relation, subject), ()):
             if closure.among == "all" or obj in closure.among:
-                return closure.reason
-        for closure in self.index.functional.get(relation, ()):
-            if closure.among == "all" or subject in closure.among:
-                others = sorted(self.index.objects_of.get((relation, subject), ()))
+                listed = tuple(f for o in sorted(index.objects_of.get((relation, subject), ()))
+                               for f in index.positive[(relation, subject, o)] if index.plain(f))
+                return Disproof(closure.reason, () if closure.citations else listed, closure)
+        for closure in index.functional.get(relation, ()):
+            if (closure.among == "all" or subject in closure.among) and not index.is_contested(relation, subject):
+                others = sorted(index.objects_of.get((relation, subject), ()))
                 if others and obj not in others and "statement" in kind.templates:
+                    held_fact = index.positive[(relation, subject, others[0])][0]
+                    if not index.plain(held_fact):
+                        continue
                     held = self.words.render(kind.templates["statement"],
                                        {"subject": self.words.phrase(subject), "object": self.words.phrase(others[0])})
                     if held:
-                        return self.words.text("held_instead", held=held.rstrip("."), reason=decapitalise(closure.reason))
+                        return Disproof(self.words.text("held_instead", held=held.rstrip("."),
+                                                        reason=decapitalise(closure.reason)), (held_fact,), closure)
         return None
 
     def _ranked(self, relation: str, kind: str) -> list[str]:
