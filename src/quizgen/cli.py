@@ -166,7 +166,7 @@ def stats(
 # (tests/test_cli.py keeps them equal to the registries).
 FAMILY_CHOICES = ("signing", "backing", "dates", "roles", "figures")
 KIND_CHOICES = ("multiple_choice", "true_false", "short_answer", "matching", "ordering")
-FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "all")
+FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "sheets", "all")
 
 
 class Paper(str, Enum):
@@ -222,6 +222,8 @@ FamilyOpt = Annotated[Optional[list[str]], typer.Option(
 KindOpt = Annotated[Optional[list[str]], typer.Option(
     "--kind", parser=_choice_list(KIND_CHOICES, "--kind"), metavar=_metavar(KIND_CHOICES),
     help="Only these question kinds (repeatable, or comma-separated).")]
+NoSheetOpt = Annotated[bool, typer.Option(
+    "--no-answer-sheet", help="Leave out answer-sheets.pdf and answer-sheets.json (the sheets `quizgen grade` reads).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every warning instead of counting them.")]
 
 
@@ -262,8 +264,9 @@ def build(
     versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Printed quiz versions.")] = 2,
     format: Annotated[Optional[list[str]], typer.Option(
         "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
-        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf; "
+        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf, sheets; "
              "all: every output whose library is installed.")] = None,
+    no_answer_sheet: NoSheetOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
@@ -277,6 +280,10 @@ def build(
         for name, missing in pipeline.unavailable(formats).items():
             typer.echo(f"skipping {name}: it needs {missing} (pip install 'quizgen[{name}]')", err=True)
             formats = tuple(f for f in formats if f != name)
+    if no_answer_sheet:
+        from .exporters import DEFAULT
+
+        formats = tuple(f for f in formats or DEFAULT if f != "sheets")
     settings = Settings(seed=seed, count=count, versions=versions)
     result = _building(out, lambda replaced: pipeline.build(
         facts, out, seed=seed, sources_dir=sources, state_path=state, settings=settings, formats=formats or None,
@@ -304,6 +311,7 @@ def quiz(
     paper: Annotated[Paper, typer.Option("--paper", case_sensitive=False, help="Paper size.")] = Paper.a4,
     title: Annotated[Optional[str], typer.Option("--title", help="Title printed on the quiz.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("quiz"),
+    no_answer_sheet: NoSheetOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V."""
@@ -312,7 +320,9 @@ def quiz(
 
     settings = Settings(seed=seed, versions=versions, count=count, paper=Paper(paper).value, title=title,
                         families=_flat(family), kinds=_flat(kind))
-    result = _building(out, lambda replaced: pipeline.build(facts, out, seed=seed, formats=("markdown", "pdf"),
+    result = _building(out, lambda replaced: pipeline.build(facts, out, seed=seed, formats=(
+                                                            ("markdown", "pdf") if no_answer_sheet
+                                                            else ("markdown", "pdf", "sheets")),
                                                             settings=settings, on_replaced=replaced))
     _warn(result.warnings, facts, verbose)
     for name in result.files:
