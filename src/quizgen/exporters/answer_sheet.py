@@ -33,7 +33,7 @@ PITCH = 16.0            # between bubble centres in a row
 ROW = 17.0              # between rows
 LABEL = 30.0            # room for the row label left of the first bubble
 STROKE = 0.9            # bubble outline
-MODULE = 1.0            # Code 128 module width
+MODULE = 1.25           # Code 128 module width
 CODE_HEIGHT = 34.0
 DIGITS = 6              # student-number positions
 BUBBLED = ("multiple_choice", "true_false", "matching", "ordering")
@@ -138,9 +138,9 @@ def layout(bank: QuestionBank, settings) -> dict[str, Any]:
             size = max(6.0, min(12.0, (right - left - 210) / (0.55 * max(1, len(version.title)))))
             page.text(left, 44, version.title, round(size, 2), bold=True)
             page.text(left, 70, "Name", 10)
-            page.rect(left + 40, 82, 220, 0.8)
+            page.rect(left + 40, 82, 185, 0.8)
             page.text(left, 94, "Class", 10)
-            page.rect(left + 40, 106, 220, 0.8)
+            page.rect(left + 40, 106, 185, 0.8)
             # the copy in large print, and in a barcode under it
             page.text(right - 200, 40, label, 30, bold=True, align="right", width=200)
             content = code_text(build, version.letter, version.copy, page_number)

@@ -1,0 +1,1 @@
+"""Marking scanned answer sheets (`quizgen grade`): needs the optional extra quizgen[grade]."""
