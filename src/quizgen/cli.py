@@ -329,6 +329,42 @@ def quiz(
         typer.echo(f"wrote {out / name}")
 
 
+@app.command("grade")
+def grade_command(
+    scans: Annotated[list[Path], typer.Argument(
+        help="Scanned answer sheets: PDFs (a scanner's pages) or images (PNG, JPEG, TIFF; phone photos of a "
+             "flat sheet too).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("grades"),
+    sheets: Annotated[Path, typer.Option(
+        "--sheets", help="The answer-sheets.json written with the printed sheets.")] = Path("out/answer-sheets.json"),
+    corrections: Annotated[Optional[Path], typer.Option(
+        "--corrections", help="The teacher's decisions on the rows sent to review: review/review.csv with its "
+                              "answer column filled in (columns sheet,row,answer).")] = None,
+) -> None:
+    """Mark scanned answer sheets: read each sheet's copy code, student number and bubbles, mark
+    them against that copy's key, and write grades.csv, answers.csv, an annotated picture per
+    sheet, the item analysis, and review/ (rows with two marks, an erased or unclear mark, never
+    guessed). Needs the optional extra: pip install 'quizgen[grade]'."""
+    from . import grade as grading
+
+    graded, files = _building(out, lambda replaced: grading.run(scans, sheets, out, corrections, replaced))
+    for copy in graded.copies:
+        line = f"{copy.label}: student {copy.student or '?'}: {copy.score:g} / {copy.total:g}"
+        if copy.pending:
+            line += f" ({copy.pending} to review)"
+        typer.echo(line)
+    pictures = sum(1 for name in files if name.startswith("sheets/"))
+    for name in files:
+        if "/" not in name:
+            typer.echo(f"wrote {out / name}")
+    typer.echo(f"wrote {pictures} annotated sheet(s) in {out / 'sheets'}")
+    if graded.pending:
+        typer.echo(f"{graded.pending} row(s) need you: see {out / 'review' / 'review.csv'}; fill in its answer "
+                   "column and run again with --corrections (give it a place outside --out)")
+    else:
+        typer.echo("nothing to review")
+
+
 @app.command()
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(case_sensitive=False, help="Which schema.")] = SchemaKind.facts,

@@ -88,19 +88,19 @@ def _rows(version) -> list[dict[str, Any]]:
         texts = [c.text for c in item.choices]
         points = getattr(item, "points", None)
         if q.kind in ("multiple_choice", "true_false"):
-            parts = [(None, next(c.letter for c in item.choices if c.correct))]
+            parts = [(None, next(c.letter for c in item.choices if c.correct), "")]
         elif q.kind == "matching":
             letter_of = {c.text: c.letter for c in item.choices}
             right = {p.left: p.right for p in q.pairs}
-            parts = [(i, letter_of[right[left]]) for i, left in enumerate(item.left, 1)]
+            parts = [(i, letter_of[right[left]], left) for i, left in enumerate(item.left, 1)]
         else:
             letter_of = {c.text: c.letter for c in item.choices}
-            parts = [(i, letter_of[text]) for i, text in enumerate(q.items, 1)]
+            parts = [(i, letter_of[text], str(i)) for i, text in enumerate(q.items, 1)]
         share = (points / len(parts)) if isinstance(points, (int, float)) else 1
-        for part, key in parts:
+        for part, key, part_text in parts:
             rows.append({
                 "label": str(item.number) if part is None else f"{item.number}.{part}",
-                "number": item.number, "part": part, "question_id": q.id, "kind": q.kind,
+                "number": item.number, "part": part, "part_text": part_text, "question_id": q.id, "kind": q.kind,
                 "key": key, "points": share,
                 "choices": [{"letter": letter, "text": text} for letter, text in zip(letters, texts)],
             })
