@@ -8,6 +8,7 @@ row with an unclear bubble or two marks is left for the teacher.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import cv2
@@ -81,16 +82,45 @@ class Page:
         return "".join(d or "" for d in digits)
 
 
+DETECT = 1.4              # pixels per point at most while looking for the registration marks
+
+
 def _marks(gray: np.ndarray, layout: dict[str, Any]) -> np.ndarray | None:
-    """The four registration marks' centres in the image (TL, TR, BL, BR), or None."""
+    """The four registration marks' centres in the image (TL, TR, BL, BR), or None. They are
+    looked for in a smaller copy of a large scan, then measured again at full size."""
     page = layout["page"]
     scale = (gray.shape[0] * gray.shape[1] / (page["width"] * page["height"])) ** 0.5
+    if scale <= DETECT * 1.2:
+        return _find_marks(gray, layout, scale)
+    factor = DETECT / scale
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
+    quad = _find_marks(small, layout, DETECT)
+    if quad is None:
+        return None
+    side = layout["marks"][0]["size"] * scale
+    refined = []
+    for x, y in quad / factor:
+        half = int(side * 0.7)
+        x0, y0 = max(0, int(x) - half), max(0, int(y) - half)
+        crop = gray[y0:int(y) + half + 1, x0:int(x) + half + 1]
+        ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+        moments = cv2.moments(ink, binaryImage=True)
+        if moments["m00"] < 0.5 * side * side:
+            refined.append((x, y))
+        else:
+            refined.append((x0 + moments["m10"] / moments["m00"], y0 + moments["m01"] / moments["m00"]))
+    return np.array(refined, np.float32)
+
+
+def _find_marks(gray: np.ndarray, layout: dict[str, Any], scale: float) -> np.ndarray | None:
     side = layout["marks"][0]["size"] * scale
     blurred = cv2.GaussianBlur(gray, (5, 5), 0)
-    attempts = [cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]]
     block = int(side * 4) | 1
-    attempts.append(cv2.adaptiveThreshold(blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 30))
-    for binary in attempts:
+    attempts = (lambda: cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1],
+                lambda: cv2.adaptiveThreshold(blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                              block, 30))
+    for threshold in attempts:
+        binary = threshold()
         contours, _ = cv2.findContours(binary, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         candidates = []
         for contour in contours:
@@ -148,31 +178,33 @@ def _read_code(image: np.ndarray, box: dict[str, float]) -> str | None:
     return None
 
 
-def _normalized(image: np.ndarray) -> np.ndarray:
-    """The page divided by its own paper white (uneven light removed), as floats 0 (ink)..1 (paper)."""
+def _paper(image: np.ndarray) -> np.ndarray:
+    """The paper's white around each point of the page, at a quarter of its size: uneven light
+    is divided out bubble by bubble."""
     small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     white = cv2.dilate(small, np.ones((9, 9), np.uint8))
-    white = cv2.GaussianBlur(white, (0, 0), 4)
-    white = cv2.resize(white, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return np.clip(image.astype(np.float32) / np.maximum(white.astype(np.float32), 40.0), 0.0, 1.0)
+    return np.maximum(cv2.GaussianBlur(white, (0, 0), 4).astype(np.float32), 40.0)
 
 
+@lru_cache(maxsize=16)
 def _disc(radius: float) -> tuple[np.ndarray, int]:
     size = int(np.ceil(radius))
     yy, xx = np.mgrid[-size:size + 1, -size:size + 1]
     return (xx * xx + yy * yy) <= radius * radius, size
 
 
-def _measure(norm: np.ndarray, bubbles: list[dict[str, Any]]) -> list[tuple[float, float]]:
+def _measure(image: np.ndarray, paper: np.ndarray, bubbles: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """Per bubble: the share of ink pixels inside it, and its mean darkness, against the paper."""
     out = []
     for b in bubbles:
-        mask, size = _disc(b["r"] * INNER * K)
+        mask, size = _disc(round(b["r"] * INNER * K, 2))
         cx, cy = int(round(b["x"] * K)), int(round(b["y"] * K))
-        patch = norm[cy - size:cy + size + 1, cx - size:cx + size + 1]
+        patch = image[cy - size:cy + size + 1, cx - size:cx + size + 1]
         if patch.shape != mask.shape:
             out.append((1.0, 1.0))  # off the page: never read as empty
             continue
-        values = patch[mask]
+        white = paper[min(cy // 4, paper.shape[0] - 1), min(cx // 4, paper.shape[1] - 1)]
+        values = np.minimum(patch[mask].astype(np.float32) / white, 1.0)
         out.append((float((values < DARK).mean()), float(1.0 - values.mean())))
     return out
 
@@ -198,7 +230,8 @@ def read_page(gray: np.ndarray, layout: dict[str, Any]) -> Page:
     turned = {**code_box, "x": page["width"] - code_box["x"] - code_box["width"],
               "y": page["height"] - code_box["y"] - code_box["height"]}
     found_marks = False
-    for attempt in (gray, cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)):
+    for turn in (None, cv2.ROTATE_90_CLOCKWISE):
+        attempt = gray if turn is None else cv2.rotate(gray, turn)
         quad = _marks(attempt, layout)
         if quad is None:
             continue
@@ -229,11 +262,11 @@ def read_page(gray: np.ndarray, layout: dict[str, Any]) -> Page:
     if sheet is None:
         raise PageError(f"copy {version}-{copy} page {number} is not in this layout")
 
-    norm = _normalized(upright)
+    paper = _paper(upright)
     groups = [(f"student {d['position']}", [{**b, "letter": str(b["digit"])} for b in d["bubbles"]])
               for d in sheet["student_number"]]
     groups += [(row["label"], row["choices"]) for row in sheet["rows"]]
-    measured = [_measure(norm, bubbles) for _, bubbles in groups]
+    measured = [_measure(upright, paper, bubbles) for _, bubbles in groups]
     # an empty bubble's own ink (its printed letter, the paper's grain): the median of the bubbles
     # with the same letter that are not far above the page's median bubble (most are empty)
     every = [v for values in measured for v in values]
