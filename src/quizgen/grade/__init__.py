@@ -22,6 +22,7 @@ from ..errors import Location, Problem, QuizgenError
 PACKAGES = {"cv2": "opencv-python-headless", "zxingcpp": "zxing-cpp", "pypdfium2": "pypdfium2", "numpy": "numpy"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 PDF_DPI = 200
+REDUCED_ENOUGH = 1600   # pixels on the long side of a half-size JPEG (an A4 page at ~140 dpi)
 
 
 class GradeError(QuizgenError):
@@ -100,7 +101,15 @@ def load_scans(paths: Sequence[Path]) -> tuple[list[tuple[str, Any]], list[Probl
         ok, images = cv2.imdecodemulti(buffer, cv2.IMREAD_GRAYSCALE) if raw[:4] in (b"II*\0", b"MM\0*") else (
             False, [])
         if not ok:
-            image = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE) if raw else None
+            image = None
+            if raw.startswith(b"\xff\xd8"):
+                # a large JPEG (300 dpi and more) is read at half size straight from its DCT: as
+                # good for reading and much quicker
+                image = cv2.imdecode(buffer, cv2.IMREAD_REDUCED_GRAYSCALE_2)
+                if image is not None and max(image.shape) < REDUCED_ENOUGH:
+                    image = None
+            if image is None and raw:
+                image = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
             images = [] if image is None else [image]
         if not images:
             problems.append(Problem(where, "not an image or PDF that can be read",
