@@ -14,6 +14,7 @@ import numpy as np
 
 from .mark import CopyResult, row_labels
 from .read import VIEW as K
+from .read import _paper
 
 GREEN, RED, ORANGE, BLUE = (40, 150, 40), (30, 30, 210), (0, 140, 255), (200, 90, 20)
 
@@ -93,8 +94,11 @@ def _png(image: np.ndarray) -> bytes:
 def annotate(image: np.ndarray, sheet: dict[str, Any], copy: CopyResult) -> np.ndarray:
     """The page as read, with what was read marked: green right, red wrong (the key ringed in
     green), orange waiting for the teacher; the score and the student number at the top."""
-    # eight grey levels: the marks stay visible, the scanner's grain goes (a small, quick PNG)
-    levels = (image // 32) * 32 + 16
+    # the light evened out, then eight grey levels: the marks stay visible, the scanner's grain
+    # and shadows go (a small, quick PNG)
+    white = cv2.resize(_paper(image), (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = np.clip(image.astype(np.float32) / white * 255.0 + 12.0, 0, 255)
+    levels = np.minimum((flat // 32) * 32 + 16, 255)
     canvas = cv2.cvtColor(levels.astype(np.uint8), cv2.COLOR_GRAY2BGR)
     rows = {r.label: r for r in copy.rows}
     for row in sheet["rows"]:
