@@ -202,3 +202,23 @@ def test_code128_bars_decode_with_a_real_reader(text):
     assert last + bar == code128.modules(text)  # the stop symbol ends on a bar, at the symbol's width
     with pytest.raises(ValueError):
         code128.values("é")
+
+
+def test_letter_paper_and_a_quiz_without_bubbled_questions(run_cli, tmp_path):
+    from quizgen.grade.read import read_page
+
+    facts = tmp_path / "facts.yaml"
+    shutil.copy(FACTS, facts)
+    code, _, err = run_cli("quiz", facts, "--out", tmp_path / "letter", "--versions", "1", "--paper", "letter")
+    assert code == 0, err
+    layout = json.loads((tmp_path / "letter" / "answer-sheets.json").read_text(encoding="utf-8"))
+    assert (layout["page"]["width"], layout["page"]["height"]) == (612.0, 792.0)
+    pdf = pdfium.PdfDocument(str(tmp_path / "letter" / "answer-sheets.pdf"))
+    assert tuple(round(v) for v in pdf[0].get_size()) == (612, 792)
+    image = np.asarray(pdf[0].render(scale=SCALE, grayscale=True).to_pil().convert("L"))
+    page = read_page(image, layout)
+    assert page.version == "A" and all(row.answer == "" for row in page.rows.values())
+    # short answers only: nothing to bubble, no sheet
+    code, _, err = run_cli("quiz", facts, "--out", tmp_path / "short", "--kind", "short_answer")
+    assert code == 0, err
+    assert not list((tmp_path / "short").glob("answer-sheets*"))

@@ -346,3 +346,33 @@ def test_a_missing_extra_names_the_install_and_help_stays_light(tmp_path, run_cl
     code, _, stderr = run_cli("grade", image, "--out", tmp_path / "g")
     assert code == 1
     assert "zxing-cpp" in stderr and "pip install 'quizgen[grade]'" in stderr
+
+
+def test_a_copy_on_two_pages_is_graded_as_one(build, tmp_path, monkeypatch):
+    from quizgen import grade
+    from quizgen.exporters import answer_sheet
+    from quizgen.questions import QuestionBank
+
+    _, out, _, _ = build
+    bank = QuestionBank.model_validate_json((out / "questions.json").read_text(encoding="utf-8"))
+    monkeypatch.setattr(answer_sheet, "ROW", 90.0)  # fewer rows a page: the copy takes two
+    folder = tmp_path / "two"
+    folder.mkdir()
+    answer_sheet.export(bank, folder, Settings(versions=1))
+    layout = json.loads((folder / "answer-sheets.json").read_text(encoding="utf-8"))
+    assert [s["page"] for s in layout["sheets"]] == [1, 2]
+    paths, truths = [], []
+    for index, image in enumerate(render_pages(folder / "answer-sheets.pdf", 150)):
+        rng = random.Random(80 + index)
+        truths.append(fill(image, layout["sheets"][index], 150 / 72, rng))
+        paths.append(tmp_path / f"p{index}.png")
+        cv2.imwrite(str(paths[-1]), degrade(image, rng))
+    graded = grade.grade(paths[::-1], folder / "answer-sheets.json")  # in any order
+    assert [c.label for c in graded.copies] == ["A"]
+    copy = graded.copies[0]
+    assert [r.label for r in copy.rows] == [r["label"] for s in layout["sheets"] for r in s["rows"]]
+    assert copy.student in (None, truths[0].student)
+    for row in copy.rows:
+        truth = truths[0] if row.label in truths[0].rows else truths[1]
+        if row.answer is not None:
+            assert (row.answer,) == truth.rows[row.label] or (row.answer == "" and not truth.rows[row.label])
