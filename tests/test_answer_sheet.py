@@ -142,17 +142,21 @@ def test_numbered_copies_get_their_own_sheet_and_code(shipped, tmp_path, monkeyp
 
     def with_copies(bank, settings):
         return [*real(bank, settings), *(dataclasses.replace(v, copy=n) for v in real(bank, settings)
-                                        for n in (1, 2))]
+                                        for n in (1, 123))]
 
     monkeypatch.setattr(printed, "versions", with_copies)
     monkeypatch.setattr(answer_sheet, "versions", with_copies)
     answer_sheet.export(bank, tmp_path, Settings(versions=1))
     layout = json.loads((tmp_path / "answer-sheets.json").read_text(encoding="utf-8"))
-    assert [s["label"] for s in layout["sheets"]] == ["A", "A-1", "A-2"]
+    assert [s["label"] for s in layout["sheets"]] == ["A", "A-1", "A-123"]
     pdf = pdfium.PdfDocument(str(tmp_path / "answer-sheets.pdf"))
     assert len(pdf) == 3
     image = np.asarray(pdf[2].render(scale=SCALE, grayscale=True).to_pil().convert("L"))
-    assert [b.text for b in zxingcpp.read_barcodes(image)] == [f"{layout['build']}-A-2-1"]
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [f"{layout['build']}-A-123-1"]
+    from quizgen.grade.read import read_page
+
+    # a longer code (a three-digit copy) is still found where the grader looks
+    assert [(p.version, p.copy) for p in (read_page(image, layout),)] == [("A", 123)]
 
 
 def test_the_same_input_gives_the_same_bytes(shipped, tmp_path):

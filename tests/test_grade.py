@@ -376,3 +376,19 @@ def test_a_copy_on_two_pages_is_graded_as_one(build, tmp_path, monkeypatch):
         truth = truths[0] if row.label in truths[0].rows else truths[1]
         if row.answer is not None:
             assert (row.answer,) == truth.rows[row.label] or (row.answer == "" and not truth.rows[row.label])
+
+
+def test_a_sheet_filled_everywhere_is_all_review_never_all_empty(build):
+    from omr_corpus import _mark
+
+    _, _, layout, pages = build
+    image = pages[200][0].copy()
+    sheet = layout["sheets"][0]
+    bubbles = [b for row in sheet["rows"] for b in row["choices"]]
+    bubbles += [b for digit in sheet["student_number"] for b in digit["bubbles"]]
+    rng = random.Random(5)
+    for b in bubbles:
+        _mark(image, b["x"] * 200 / 72, b["y"] * 200 / 72, b["r"] * 200 / 72, "fill", rng)
+    page = read_page(image, layout)
+    assert all(row.problem == "more than one mark" for row in page.rows.values())
+    assert page.student_number is None

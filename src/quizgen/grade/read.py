@@ -20,6 +20,7 @@ INNER = 0.62              # share of the bubble radius that is read (inside the 
 DARK = 0.5                # a pixel darker than half the paper's white is ink
 FILLED = 0.25             # ink share above an empty bubble's from which a bubble counts as filled
 EMPTY = 0.06              # ink share above an empty bubble's up to which it counts as empty
+BASE_LIMIT = 0.3          # an empty bubble's own ink share and darkness (its letter) stay below this
 FAINT = 0.05              # mean darkness above an empty bubble's that makes an "empty" bubble unclear
 
 
@@ -225,8 +226,11 @@ def read_page(gray: np.ndarray, layout: dict[str, Any]) -> Page:
     size = (int(round(page["width"] * K)), int(round(page["height"] * K)))
     target = np.array([[m["x"] * K, m["y"] * K] for m in layout["marks"]], np.float32)
     sheets = {(s["version"], s["copy"], s["page"]): s for s in layout["sheets"]}
-    any_sheet = layout["sheets"][0]
-    code_box = any_sheet["code"]
+    # where any copy's code may be (their lengths differ with the copy number)
+    left = min(s["code"]["x"] for s in layout["sheets"])
+    right = max(s["code"]["x"] + s["code"]["width"] for s in layout["sheets"])
+    first = layout["sheets"][0]["code"]
+    code_box = {"x": left, "y": first["y"], "width": right - left, "height": first["height"]}
     turned = {**code_box, "x": page["width"] - code_box["x"] - code_box["width"],
               "y": page["height"] - code_box["y"] - code_box["height"]}
     found_marks = False
@@ -270,7 +274,10 @@ def read_page(gray: np.ndarray, layout: dict[str, Any]) -> Page:
     # an empty bubble's own ink (its printed letter, the paper's grain): the median of the bubbles
     # with the same letter that are not far above the page's median bubble (most are empty)
     every = [v for values in measured for v in values]
-    middle = (float(np.median([v[0] for v in every])), float(np.median([v[1] for v in every])))
+    # (a sheet filled nearly everywhere must not make its filled bubbles the "empty" ones: an
+    # empty bubble's own ink is never above BASE_LIMIT)
+    middle = (min(BASE_LIMIT, float(np.median([v[0] for v in every]))),
+              min(BASE_LIMIT, float(np.median([v[1] for v in every]))))
     by_letter: dict[str, list[tuple[float, float]]] = {}
     for (_, bubbles), values in zip(groups, measured):
         for b, value in zip(bubbles, values):
