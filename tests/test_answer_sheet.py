@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import shutil
 
 import pytest
@@ -226,3 +227,51 @@ def test_letter_paper_and_a_quiz_without_bubbled_questions(run_cli, tmp_path):
     code, _, err = run_cli("quiz", facts, "--out", tmp_path / "short", "--kind", "short_answer")
     assert code == 0, err
     assert not list((tmp_path / "short").glob("answer-sheets*"))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, derandomize=os.environ.get("CI") == "true")
+@given(st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=24))
+def test_code128_any_printable_text_reads_back(text):
+    width = code128.modules(text) + 2 * code128.QUIET
+    row = np.full(width * 2, 255, np.uint8)
+    for start, bar in code128.bars(text):
+        row[(code128.QUIET + start) * 2:(code128.QUIET + start + bar) * 2] = 0
+    found = zxingcpp.read_barcodes(np.tile(row, (30, 1)), formats=zxingcpp.BarcodeFormat.Code128)
+    assert [b.text for b in found] == [text]
+
+
+@pytest.fixture(scope="module")
+def bank():
+    checked = pipeline.check_facts(FACTS)
+    return pipeline.bank(checked.facts, 1, pipeline.make_questions(checked.facts, 1))
+
+
+@settings(max_examples=25, deadline=None, derandomize=os.environ.get("CI") == "true")
+@given(count=st.integers(1, 60), versions=st.integers(1, 4), seed=st.integers(1, 50),
+       paper=st.sampled_from(["a4", "letter"]))
+def test_bubbles_never_touch_and_stay_clear_of_the_marks_and_the_code(bank, count, versions, seed, paper):
+    data, _ = answer_sheet.layout(bank, Settings(count=count, versions=versions, seed=seed, paper=paper))
+    width, height = data["page"]["width"], data["page"]["height"]
+    marks = data["marks"]
+    for sheet in data["sheets"]:
+        bubbles = [b for row in sheet["rows"] for b in row["choices"]]
+        bubbles += [b for digit in sheet["student_number"] for b in digit["bubbles"]]
+        centres = np.array([(b["x"], b["y"]) for b in bubbles])
+        gaps = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
+        np.fill_diagonal(gaps, np.inf)
+        assert gaps.min() >= 2 * answer_sheet.RADIUS + 4  # room between two bubbles' outlines
+        code = sheet["code"]
+        for b in bubbles:
+            assert 50 < b["x"] < width - 50 and 50 < b["y"] < height - 50
+            for m in marks:
+                assert max(abs(b["x"] - m["x"]), abs(b["y"] - m["y"])) > m["size"] / 2 + b["r"] + 8
+            assert not (code["x"] - 10 < b["x"] < code["x"] + code["width"] + 10
+                        and code["y"] - 10 < b["y"] < code["y"] + code["height"] + 10)
+        labels = [row["label"] for row in sheet["rows"]]
+        assert len(labels) == len(set(labels))
+        for row in sheet["rows"]:
+            assert row["key"] in [c["letter"] for c in row["choices"]]
