@@ -268,6 +268,21 @@ def test_a_missing_layout_and_a_bad_corrections_file_are_located(build, tmp_path
     cv2.imwrite(str(path), good)
     code, _, stderr = run_cli("grade", path, "--sheets", tmp_path / "nope.json", "--out", tmp_path / "g")
     assert code == 1 and "nope.json: error: no such file" in stderr
+    layout = json.loads((out / "answer-sheets.json").read_text(encoding="utf-8"))
+    for damage in ("sheets", "rows", "x", "marks"):
+        broken = json.loads(json.dumps(layout))
+        if damage == "sheets":
+            broken["sheets"] = {}
+        elif damage == "rows":
+            del broken["sheets"][0]["rows"][0]["key"]
+        elif damage == "x":
+            broken["sheets"][1]["rows"][2]["choices"][0]["x"] = "12"
+        else:
+            broken["marks"].pop()
+        bad = tmp_path / f"broken-{damage}.json"
+        bad.write_text(json.dumps(broken), encoding="utf-8")
+        code, _, stderr = run_cli("grade", path, "--sheets", bad, "--out", tmp_path / "g")
+        assert code == 1 and f"{bad}: error: not an answer-sheet layout" in stderr, (damage, stderr)
     fixes = tmp_path / "fixes.csv"
     fixes.write_text("sheet,row,answer\nA,1,Z\nQ,1,A\nA,99,A\nA,student,12x\n", encoding="utf-8")
     code, _, stderr = run_cli("grade", path, "--sheets", out / "answer-sheets.json", "--out", tmp_path / "g",

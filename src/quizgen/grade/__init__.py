@@ -59,10 +59,47 @@ def load_layout(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GradeError(Problem(where, f"not an answer-sheet layout: {exc}",
                                  "pass the answer-sheets.json quizgen wrote with the sheets")) from None
-    if not isinstance(data, dict) or data.get("format") != 1 or not data.get("sheets") or "marks" not in data:
+    if not _is_layout(data):
         raise GradeError(Problem(where, "not an answer-sheet layout quizgen can read",
                                  "pass the answer-sheets.json quizgen wrote with the sheets"))
     return data
+
+
+def _is_layout(data: Any) -> bool:
+    """The shape read.py and mark.py rely on, checked before any page is read."""
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    def has(obj: Any, **kinds: Any) -> bool:
+        return isinstance(obj, dict) and all(k in obj and isinstance(obj[k], t) for k, t in kinds.items())
+
+    def place(obj: Any, *keys: str) -> bool:
+        return isinstance(obj, dict) and all(number(obj.get(k)) for k in keys)
+
+    try:
+        if not has(data, format=int, build=str, input_sha256=str, page=dict, marks=list, sheets=list):
+            return False
+        if data["format"] != 1 or not data["sheets"] or len(data["marks"]) != 4:
+            return False
+        if not place(data["page"], "width", "height") or not all(place(m, "x", "y", "size") for m in data["marks"]):
+            return False
+        for sheet in data["sheets"]:
+            if not has(sheet, version=str, copy=int, page=int, pages=int, label=str, code=dict, student_number=list,
+                       rows=list) or not place(sheet["code"], "x", "y", "width", "height"):
+                return False
+            for digit in sheet["student_number"]:
+                if not has(digit, position=int, bubbles=list) or not all(
+                        place(b, "x", "y", "r") and isinstance(b.get("digit"), int) for b in digit["bubbles"]):
+                    return False
+            for row in sheet["rows"]:
+                if not has(row, label=str, number=int, question_id=str, kind=str, key=str, choices=list) \
+                        or not number(row.get("points")) or not row["choices"]:
+                    return False
+                if not all(place(c, "x", "y", "r") and has(c, letter=str, text=str) for c in row["choices"]):
+                    return False
+        return True
+    except (TypeError, AttributeError):
+        return False
 
 
 def load_scans(paths: Sequence[Path]) -> tuple[list[tuple[str, Any]], list[Problem]]:

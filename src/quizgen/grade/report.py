@@ -161,7 +161,8 @@ def write(folder: Path, layout: dict[str, Any], copies: Sequence[CopyResult], pa
                 continue
             x0, y0, x1, y1 = _row_box(row)
             name = f"review/{_safe(copy.label)}_{_safe(row['label'])}.png"
-            put(name, _png(page.image[max(0, y0):y1, max(0, x0):x1]))
+            crop = page.image[max(0, y0):y1, max(0, x0):x1]
+            put(name, _png(cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)))
             read = " ".join(f"{b.letter}:{b.state}" for b in page.rows[row["label"]].bubbles)
             review.append([copy.label, row["label"], "", result.review, read, name, source])
         if copy.student is None and page.page == 1:
