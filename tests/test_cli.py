@@ -168,7 +168,7 @@ def test_seed_is_documented_as_choosing_printed_quizzes_only(run_cli):
 
 def test_help_shows_the_choices(run_cli):
     _, out, _ = run_cli("build", "--help")
-    assert "[json|anki|markdown|pdf|moodle|gift|canvas|quizlet|kahoot|all]" in out
+    assert "[json|anki|markdown|pdf|moodle|gift|canvas|quizlet|kahoot|sheets|all]" in out
     _, out, _ = run_cli("quiz", "--help")
     assert "the shipped signing, backing, dates, roles, figures, or any the fact file declares" in " ".join(
         out.split()) and "a4|letter" in out
@@ -336,7 +336,8 @@ def test_readme_command_table_lists_each_commands_options_exactly(run_cli):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Commands", 1)[1].split("The full reference", 1)[0]
     rows = re.findall(r"^\| `quizgen ((?:anki )?[a-z]+)([^`]*)` \|", table, re.M)
-    assert {name for name, _ in rows} == {"check", "build", "quiz", "questions", "stats", "schema", "anki sync"}
+    assert {name for name, _ in rows} == {"check", "build", "quiz", "questions", "stats", "schema", "anki sync",
+                                          "grade"}
     for name, usage in rows:
         _, out, _ = run_cli(*name.split(), "--help")
         options = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", out, re.M)) - {"--help"}

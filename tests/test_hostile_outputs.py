@@ -28,7 +28,7 @@ from conftest import DATA
 from quizgen.exporters import REGISTRY
 from quizgen.questions import QuestionBank
 
-EVERY = frozenset(REGISTRY)
+EVERY = frozenset(REGISTRY) - {"sheets"}  # answer sheets show the title and bubbles, not the questions
 NAMES = [  # entity names: every format shows them
     "<script>alert(1)</script>", "{{c1::x}} Cloze", '#panic("x")', "$x$ *bold* _it_ [link](http://x)",
     '=HYPERLINK("http://evil.example/","click")', "+1+2 Plus", "-3 Minus", "@SUM(A1:A2) At",
@@ -51,7 +51,7 @@ SOURCE = ["<b>Bold</b> & {{Front}} Press", "#panic(\"x\") $x$ <script>alert('t')
 # evidence (GIFT carries only the explanation; Kahoot and Quizlet carry no evidence).
 WHERE: dict[str, frozenset[str]] = {
     **{p: EVERY for p in NAMES + TEMPLATES},
-    TITLE: EVERY - {"quizlet"},
+    TITLE: EVERY - {"quizlet"} | {"sheets"},
     LABEL: frozenset({"json", "anki", "moodle", "gift"}),
     **{p: frozenset({"json", "anki", "moodle", "canvas", "pdf", "markdown"}) for p in QUOTES[:1]},
     **{p: frozenset({"json", "anki", "moodle", "canvas"}) for p in QUOTES[1:]},
@@ -259,6 +259,8 @@ def read_pdf(out: Path, bank) -> Reading:
 
     reading = Reading()
     for path in sorted(out.glob("*.pdf")):
+        if path.name == "answer-sheets.pdf":
+            continue  # read_sheets reads it
         with pdfplumber.open(path) as pdf:
             # the template's invisible break opportunities inside long words are not text
             reading.add(" ".join((page.extract_text() or "") for page in pdf.pages).replace("\u200b", ""))
@@ -288,7 +290,19 @@ def read_markdown(out: Path, bank) -> Reading:
     return reading
 
 
-READERS = {"json": read_json, "anki": read_anki, "moodle": read_moodle, "gift": read_gift, "canvas": read_canvas,
+def read_sheets(out: Path, bank) -> Reading:
+    """The answer sheets as printed, and every string of their layout file."""
+    import pdfplumber
+
+    reading = Reading()
+    with pdfplumber.open(out / "answer-sheets.pdf") as pdf:
+        reading.add(" ".join((page.extract_text() or "") for page in pdf.pages))
+    layout = json.loads((out / "answer-sheets.json").read_text(encoding="utf-8"))
+    reading.add(" ".join(c["text"] for sheet in layout["sheets"] for row in sheet["rows"] for c in row["choices"]))
+    return reading
+
+
+READERS = {"sheets": read_sheets, "json": read_json, "anki": read_anki, "moodle": read_moodle, "gift": read_gift, "canvas": read_canvas,
            "quizlet": read_quizlet, "kahoot": read_kahoot, "pdf": read_pdf, "markdown": read_markdown}
 
 

@@ -428,7 +428,7 @@ def test_quiz_command_options(tmp_path, run_cli):
     code, stdout, _ = run_cli("quiz", FACTS, "--count", "8", "--versions", "3", "--family", "dates",
                               "--paper", "letter", "--title", "Dates drill", "--copies", "2", "--out", out)
     assert code == 0, stdout
-    assert sorted(p.name for p in out.glob("*.pdf")) == ["key-A.pdf", "key-B.pdf", "key-C.pdf",
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["answer-sheets.pdf", "key-A.pdf", "key-B.pdf", "key-C.pdf",
                                                          "quiz-A.pdf", "quiz-B.pdf", "quiz-C.pdf", "quiz-copies.pdf"]
     text = pages(out / "quiz-C.pdf")[0]
     assert "Dates drill" in text and "8 questions" in text

@@ -166,7 +166,7 @@ def stats(
 # (tests/test_cli.py keeps them equal to the registries).
 FAMILY_CHOICES = ("signing", "backing", "dates", "roles", "figures")
 KIND_CHOICES = ("multiple_choice", "true_false", "short_answer", "matching", "ordering")
-FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "all")
+FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "sheets", "all")
 
 
 class Paper(str, Enum):
@@ -224,6 +224,8 @@ KindOpt = Annotated[Optional[list[str]], typer.Option(
     help="Only these question kinds (repeatable, or comma-separated).")]
 BackgroundOpt = Annotated[bool, typer.Option(
     "--include-background", help="Let printed quizzes ask about facts marked background: true.")]
+NoSheetOpt = Annotated[bool, typer.Option(
+    "--no-answer-sheet", help="Leave out answer-sheets.pdf and answer-sheets.json (the sheets `quizgen grade` reads).")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List every warning instead of counting them.")]
 
 
@@ -307,9 +309,10 @@ def build(
     font_path: FontPathOpt = None,
     format: Annotated[Optional[list[str]], typer.Option(
         "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
-        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf; "
+        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf, sheets; "
              "all: every output whose library is installed.")] = None,
     include_background: BackgroundOpt = False,
+    no_answer_sheet: NoSheetOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
@@ -323,6 +326,10 @@ def build(
         for name, missing in pipeline.unavailable(formats).items():
             typer.echo(f"skipping {name}: it needs {missing} (pip install 'quizgen[{name}]')", err=True)
             formats = tuple(f for f in formats if f != name)
+    if no_answer_sheet:
+        from .exporters import DEFAULT
+
+        formats = tuple(f for f in formats or DEFAULT if f != "sheets")
     settings = Settings(seed=seed, count=count or 20, count_given=count is not None, include_background=include_background, versions=versions,
                         **_print_settings(copies, points, instructions, time, school, font_size, show_sources,
                                           font_path))
@@ -363,6 +370,7 @@ def quiz(
     font_path: FontPathOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("quiz"),
     include_background: BackgroundOpt = False,
+    no_answer_sheet: NoSheetOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Write printable quizzes: quiz-V.pdf and key-V.pdf (and .md) for each version V, and quiz-copies.pdf
@@ -374,13 +382,51 @@ def quiz(
                         kinds=_flat(kind), **({"paper": Paper(paper).value} if paper else {}),
                         **_print_settings(copies, points, instructions, time, school, font_size, show_sources,
                                           font_path))
-    result = _building(out, lambda replaced: pipeline.build(facts, out, seed=seed, formats=("markdown", "pdf"),
+    result = _building(out, lambda replaced: pipeline.build(facts, out, seed=seed, formats=(
+                                                            ("markdown", "pdf") if no_answer_sheet
+                                                            else ("markdown", "pdf", "sheets")),
                                                             settings=settings, on_replaced=replaced))
     _warn(result.warnings, facts, verbose)
     for note in dict.fromkeys(result.notes):
         typer.echo(note, err=note.startswith("warning:"))
     for name in result.files:
         typer.echo(f"wrote {out / name}")
+
+
+@app.command("grade")
+def grade_command(
+    scans: Annotated[list[Path], typer.Argument(
+        help="Scanned answer sheets: PDFs (a scanner's pages) or images (PNG, JPEG, TIFF; phone photos of a "
+             "flat sheet too).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Output folder; replaced whole, atomically.")] = Path("grades"),
+    sheets: Annotated[Path, typer.Option(
+        "--sheets", help="The answer-sheets.json written with the printed sheets.")] = Path("out/answer-sheets.json"),
+    corrections: Annotated[Optional[Path], typer.Option(
+        "--corrections", help="The teacher's decisions on the rows sent to review: review/review.csv with its "
+                              "answer column filled in (columns sheet,row,answer).")] = None,
+) -> None:
+    """Mark scanned answer sheets: read each sheet's copy code, student number and bubbles, mark
+    them against that copy's key, and write grades.csv, answers.csv, an annotated picture per
+    sheet, the item analysis, and review/ (rows with two marks, an erased or unclear mark, never
+    guessed). Needs the optional extra: pip install 'quizgen[grade]'."""
+    from . import grade as grading
+
+    graded, files = _building(out, lambda replaced: grading.run(scans, sheets, out, corrections, replaced))
+    for copy in graded.copies:
+        line = f"{copy.label}: student {copy.student or '?'}: {copy.score:g} / {copy.total:g}"
+        if copy.pending:
+            line += f" ({copy.pending} to review)"
+        typer.echo(line)
+    pictures = sum(1 for name in files if name.startswith("sheets/"))
+    for name in files:
+        if "/" not in name:
+            typer.echo(f"wrote {out / name}")
+    typer.echo(f"wrote {pictures} annotated sheet(s) in {out / 'sheets'}")
+    if graded.pending:
+        typer.echo(f"{graded.pending} row(s) need you: see {out / 'review' / 'review.csv'}; fill in its answer "
+                   "column and run again with --corrections (give it a place outside --out)")
+    else:
+        typer.echo("nothing to review")
 
 
 @app.command()

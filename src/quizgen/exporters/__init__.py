@@ -81,12 +81,13 @@ REGISTRY: dict[str, str] = {
     "canvas": "quizgen.exporters.canvas",
     "quizlet": "quizgen.exporters.quizlet",
     "kahoot": "quizgen.exporters.kahoot",
+    "sheets": "quizgen.exporters.answer_sheet",
 }
 # Formats that need an optional package (the extra of the same name installs it).
 REQUIRES: dict[str, str] = {"kahoot": "openpyxl"}
 # What a fresh user expects from `quizgen build`: the question bank, the Anki deck and printable
 # quizzes. Classroom platforms are chosen with --format (or --format all).
-DEFAULT = ("json", "anki", "markdown", "pdf")
+DEFAULT = ("json", "anki", "markdown", "pdf", "sheets")
 
 
 def get(name: str) -> Exporter:
