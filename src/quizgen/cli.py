@@ -166,7 +166,7 @@ def stats(
 # (tests/test_cli.py keeps them equal to the registries).
 FAMILY_CHOICES = ("signing", "backing", "dates", "roles", "figures")
 KIND_CHOICES = ("multiple_choice", "true_false", "short_answer", "matching", "ordering")
-FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "all")
+FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "html", "all")
 
 
 class Paper(str, Enum):
@@ -262,12 +262,12 @@ def build(
     versions: Annotated[int, typer.Option("--versions", min=1, max=26, help="Printed quiz versions.")] = 2,
     format: Annotated[Optional[list[str]], typer.Option(
         "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
-        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf; "
+        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf, html; "
              "all: every output whose library is installed.")] = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
-    and two printable quiz versions with answer keys (PDF and Markdown)."""
+    two printable quiz versions with answer keys (PDF and Markdown), and the self-check page."""
     from . import pipeline
     from .exporters import REGISTRY, Settings
 

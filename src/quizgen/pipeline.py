@@ -138,6 +138,7 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     questions = make_questions(checked.facts, seed)
     the_bank = bank(checked.facts, seed, questions)
     settings = settings or exporters.Settings(seed=seed)
+    settings = dataclasses.replace(settings, wording={**checked.facts.file.wording, **settings.wording})
     chosen = tuple(formats) if formats else exporters.DEFAULT
     missing = unavailable(chosen)
     if missing:

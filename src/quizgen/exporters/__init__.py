@@ -28,6 +28,8 @@ class Settings:
     note_times: Mapping[str, int] = field(default_factory=dict)
     retired: tuple = ()
     note_type_times: Mapping[str, int] = field(default_factory=dict)  # note type (kind) -> its own time
+    # The fact file's `wording:` changes, for outputs whose own words are data (the self-check page).
+    wording: Mapping[str, str] = field(default_factory=dict)
 
 
 class Exporter(Protocol):
@@ -45,12 +47,13 @@ REGISTRY: dict[str, str] = {
     "canvas": "quizgen.exporters.canvas",
     "quizlet": "quizgen.exporters.quizlet",
     "kahoot": "quizgen.exporters.kahoot",
+    "html": "quizgen.exporters.html",
 }
 # Formats that need an optional package (the extra of the same name installs it).
 REQUIRES: dict[str, str] = {"kahoot": "openpyxl"}
 # What a fresh user expects from `quizgen build`: the question bank, the Anki deck and printable
-# quizzes. Classroom platforms are chosen with --format (or --format all).
-DEFAULT = ("json", "anki", "markdown", "pdf")
+# quizzes, and the self-check page. Classroom platforms are chosen with --format (or --format all).
+DEFAULT = ("json", "anki", "markdown", "pdf", "html")
 
 
 def get(name: str) -> Exporter:
