@@ -150,3 +150,23 @@ def walk_every_question(page) -> tuple[str, list[str]]:
     spied = page.evaluate("() => window.__quizgenSpied")
     problems.extend(f"the data ran {call}" for call in spied)
     return "\n".join(texts), problems
+
+
+def read_page(path: Path) -> tuple[str, list[str]]:
+    """The page opened in Chromium and every question answered: what it shows, and what went
+    wrong (elements or handlers from the data, scripts run, requests, errors, dialogs)."""
+    from playwright.sync_api import sync_playwright
+
+    if chromium_path() is None:
+        pytest.skip(NO_CHROMIUM)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            visit = open_page(browser, path)
+            text, problems = walk_every_question(visit.page)
+            problems += [f"request {url}" for url in visit.requests if url != path.resolve().as_uri()]
+            problems += [f"console or script error: {error}" for error in visit.errors]
+            problems += [f"dialog: {message}" for message in visit.dialogs]
+        finally:
+            browser.close()
+    return text, problems
