@@ -78,7 +78,6 @@
   data.families.forEach(function (family) {
     familySelect.appendChild(el("option", family.title)).value = family.id;
   });
-  byId("tools").hidden = false;
   byId("main").hidden = false;
 
   function inFamily(question) {
