@@ -254,8 +254,11 @@ def test_every_kind_answered_by_keyboard(browser, kinds_page, kind, right):
         for option in full.options:
             if not option.correct:  # every wrong option with why it is wrong
                 assert option.text in details and option.why in details
+        right_text = next(o.text for o in full.options if o.correct)
+        assert page.inner_text("#question .mark-right") == right_text  # marked where it stands
+        assert page.locator("#question .mark-wrong").count() == (0 if right else 1)
         if not right:
-            chosen = page.inner_text(".mark-wrong")
+            chosen = page.inner_text("#details .mark-wrong")
             assert words["selfcheck_your_choice"] in chosen
     elif kind == "short_answer":
         for spelling in full.accepted:
@@ -440,6 +443,22 @@ def test_dark_scheme_and_print_stylesheet(browser, kinds_page):
     assert dark.page.evaluate("() => getComputedStyle(document.getElementById('steps')).display") == "none"
     light.page.context.close()
     dark.page.context.close()
+
+
+def test_benchmark_script_runs(tmp_path):
+    """benchmarks/self_check.py measures the shipped page; its times are reported, never asserted."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    if chromium_path() is None:
+        pytest.skip(NO_CHROMIUM)
+    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "self_check.py"), "--runs", "1",
+                             "--chromium", chromium_path()], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "| first question interactive" in result.stdout and "| file size |" in result.stdout
 
 
 def test_right_to_left_text_reads_right_to_left(browser, shipped_bank, tmp_path):

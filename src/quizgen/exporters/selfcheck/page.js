@@ -230,6 +230,12 @@
     Array.prototype.forEach.call(form.querySelectorAll("input, select, button"), function (node) {
       node.disabled = true;
     });
+    if (result.chosen !== undefined) {  // the right option and a wrong choice, marked where they stand
+      Array.prototype.forEach.call(form.querySelectorAll(".choice"), function (row, number) {
+        if (current.options[number][1] === 1) { row.classList.add("mark-right"); }
+        else if (number === result.chosen) { row.classList.add("mark-wrong"); }
+      });
+    }
     progress.results[current.id] = result.right;
     save();
     showScore();
@@ -275,7 +281,7 @@
         details.appendChild(el("h3", words.selfcheck_why_wrong));
         var reasons = details.appendChild(el("ul", null, "reasons"));
         wrong.forEach(function (pair) {
-          var row = reasons.appendChild(el("li", null, pair[1] === result.chosen ? "mark-wrong" : ""));
+          var row = reasons.appendChild(el("li", null, pair[1] === result.chosen ? "mark-wrong" : "plain"));
           row.appendChild(el("strong", pair[0][0]));
           if (pair[1] === result.chosen) { row.appendChild(el("span", " (" + words.selfcheck_your_choice + ")", "mine")); }
           row.appendChild(el("span", pair[0][2], "why"));
