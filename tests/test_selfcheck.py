@@ -118,6 +118,14 @@ def test_embedded_json_cannot_leave_its_script_element(texts):
     assert json.loads(embedded) == value
 
 
+def test_each_source_is_embedded_once(shipped_bank):
+    data = selfcheck.page_data(shipped_bank)
+    assert len(data["sources"]) == len({c.source for q in shipped_bank.questions for c in q.citations})
+    for entry, question in zip(data["questions"], shipped_bank.in_family_order()):
+        shown = [(data["sources"][number]["title"], quote) for number, quote in entry["cites"]]
+        assert shown == list(dict.fromkeys((c.title, c.quote) for c in question.citations))
+
+
 def test_only_web_addresses_become_links():
     assert selfcheck.link("https://example.org/a?b=1&c=<2>") == "https://example.org/a?b=1&c=<2>"
     assert selfcheck.link("HTTP://example.org") == "HTTP://example.org"

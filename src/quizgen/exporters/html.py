@@ -115,7 +115,7 @@ def render(bank: QuestionBank, overrides: Mapping[str, str] = {}) -> str:
     page = page_data(bank, overrides)
     css, script = _asset("page.css"), _asset("page.js")
     policy = (f"default-src 'none'; script-src {sha256_source(script)}; style-src {sha256_source(css)}; "
-              "img-src data:; base-uri 'none'; form-action 'none'")
+              "base-uri 'none'; form-action 'none'")
     values = {
         "@LANG@": html.escape(page["words"]["selfcheck_lang"], quote=True),
         "@CSP@": policy,  # hashes and keywords only: nothing to escape in an attribute
