@@ -313,6 +313,31 @@ def test_short_answer_forgives_case_accents_width_and_spacing(browser, shipped_b
     page.context.close()
 
 
+@pytest.mark.parametrize("kind", ["matching", "ordering"])
+def test_matching_and_ordering_by_pointer(browser, kinds_page, kind):
+    path, bank = kinds_page
+    visit = open_page(browser, path)
+    page = visit.page
+    data = page_data(page)
+    number = next(i for i, q in enumerate(data["questions"]) if q["kind"] == kind)
+    for _ in range(number):
+        page.click("#next")
+    question = data["questions"][number]
+    if kind == "matching":
+        for index, (left, right) in enumerate(question["pairs"]):
+            page.get_by_label(left, exact=True).select_option(label=right)
+    else:
+        for position, item in enumerate(question["items"]):
+            while True:
+                shown = page.evaluate("() => [...document.querySelectorAll('#order li span')].map(s => s.textContent)")
+                if shown.index(item) == position:
+                    break
+                page.get_by_role("button", name=data["words"]["selfcheck_move_up"].replace("{item}", item)).click()
+    page.get_by_role("button", name=data["words"]["selfcheck_check"]).click()
+    assert page.inner_text("#verdict").startswith(data["words"]["selfcheck_right"])
+    page.context.close()
+
+
 def test_checking_without_an_answer_says_so_and_records_nothing(browser, kinds_page):
     path, bank = kinds_page
     visit = open_page(browser, path)
