@@ -168,7 +168,7 @@ def test_seed_is_documented_as_choosing_printed_quizzes_only(run_cli):
 
 def test_help_shows_the_choices(run_cli):
     _, out, _ = run_cli("build", "--help")
-    assert "[json|anki|markdown|pdf|moodle|gift|canvas|quizlet|kahoot|sheets|all]" in out
+    assert "[json|anki|markdown|pdf|moodle|gift|canvas|quizlet|kahoot|sheets|html|all]" in out
     _, out, _ = run_cli("quiz", "--help")
     assert "the shipped signing, backing, dates, roles, figures, or any the fact file declares" in " ".join(
         out.split()) and "a4|letter" in out

@@ -52,10 +52,10 @@ SOURCE = ["<b>Bold</b> & {{Front}} Press", "#panic(\"x\") $x$ <script>alert('t')
 WHERE: dict[str, frozenset[str]] = {
     **{p: EVERY for p in NAMES + TEMPLATES},
     TITLE: EVERY - {"quizlet"} | {"sheets"},
-    LABEL: frozenset({"json", "anki", "moodle", "gift"}),
-    **{p: frozenset({"json", "anki", "moodle", "canvas", "pdf", "markdown"}) for p in QUOTES[:1]},
-    **{p: frozenset({"json", "anki", "moodle", "canvas"}) for p in QUOTES[1:]},
-    **{p: frozenset({"json", "anki", "moodle", "canvas", "pdf", "markdown"}) for p in SOURCE},
+    LABEL: frozenset({"json", "anki", "moodle", "gift", "html"}),
+    **{p: frozenset({"json", "anki", "moodle", "canvas", "pdf", "markdown", "html"}) for p in QUOTES[:1]},
+    **{p: frozenset({"json", "anki", "moodle", "canvas", "html"}) for p in QUOTES[1:]},
+    **{p: frozenset({"json", "anki", "moodle", "canvas", "pdf", "markdown", "html"}) for p in SOURCE},
 }
 
 
@@ -302,7 +302,19 @@ def read_sheets(out: Path, bank) -> Reading:
     return reading
 
 
-READERS = {"sheets": read_sheets, "json": read_json, "anki": read_anki, "moodle": read_moodle, "gift": read_gift, "canvas": read_canvas,
+def read_html(out: Path, bank) -> Reading:
+    """The self-check page in Chromium, every question answered: its text, and any element,
+    handler, script run or request that came from the data."""
+    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
+    from selfcheck_browser import read_page
+
+    reading = Reading()
+    text, reading.problems = read_page(out / "self-check.html")
+    reading.add(text)
+    return reading
+
+
+READERS = {"sheets": read_sheets, "html": read_html, "json": read_json, "anki": read_anki, "moodle": read_moodle, "gift": read_gift, "canvas": read_canvas,
            "quizlet": read_quizlet, "kahoot": read_kahoot, "pdf": read_pdf, "markdown": read_markdown}
 
 

@@ -166,7 +166,7 @@ def stats(
 # (tests/test_cli.py keeps them equal to the registries).
 FAMILY_CHOICES = ("signing", "backing", "dates", "roles", "figures")
 KIND_CHOICES = ("multiple_choice", "true_false", "short_answer", "matching", "ordering")
-FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "sheets", "all")
+FORMAT_CHOICES = ("json", "anki", "markdown", "pdf", "moodle", "gift", "canvas", "quizlet", "kahoot", "sheets", "html", "all")
 
 
 class Paper(str, Enum):
@@ -309,14 +309,14 @@ def build(
     font_path: FontPathOpt = None,
     format: Annotated[Optional[list[str]], typer.Option(
         "--format", parser=_choice_list(FORMAT_CHOICES, "--format"), metavar=_metavar(FORMAT_CHOICES),
-        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf, sheets; "
+        help="Outputs to write (repeatable, or comma-separated). Default: json, anki, markdown, pdf, sheets, html; "
              "all: every output whose library is installed.")] = None,
     include_background: BackgroundOpt = False,
     no_answer_sheet: NoSheetOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Check the fact file and write every output into OUT: questions.json, the Anki deck,
-    and two printable quiz versions with answer keys (PDF and Markdown)."""
+    two printable quiz versions with answer keys (PDF and Markdown), and the self-check page."""
     from . import pipeline
     from .exporters import REGISTRY, Settings
 

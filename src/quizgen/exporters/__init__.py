@@ -82,12 +82,13 @@ REGISTRY: dict[str, str] = {
     "quizlet": "quizgen.exporters.quizlet",
     "kahoot": "quizgen.exporters.kahoot",
     "sheets": "quizgen.exporters.answer_sheet",
+    "html": "quizgen.exporters.html",
 }
 # Formats that need an optional package (the extra of the same name installs it).
 REQUIRES: dict[str, str] = {"kahoot": "openpyxl"}
 # What a fresh user expects from `quizgen build`: the question bank, the Anki deck and printable
-# quizzes. Classroom platforms are chosen with --format (or --format all).
-DEFAULT = ("json", "anki", "markdown", "pdf", "sheets")
+# quizzes with their answer sheets, and the self-check page. Classroom platforms are chosen with --format (or --format all).
+DEFAULT = ("json", "anki", "markdown", "pdf", "sheets", "html")
 
 
 def get(name: str) -> Exporter:

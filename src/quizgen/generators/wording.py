@@ -17,7 +17,8 @@ from ..shipped import data
 
 @lru_cache(maxsize=1)
 def shipped() -> dict[str, str]:
-    return {str(key): str(value) for key, value in data("wording").items()}
+    """Every text a fact file's ``wording:`` may change: the generators' and the self-check page's."""
+    return {str(key): str(value) for name in ("wording", "selfcheck") for key, value in data(name).items()}
 
 
 def placeholders(text: str) -> set[str]:
