@@ -338,18 +338,6 @@ class Fact(Model):
     note: Text | None = None
 
     @model_validator(mode="after")
-    def _span(self) -> "Fact":
-        if self.until is None:
-            return self
-        if self.date is None:
-            raise problem("needs a date: the event's first day", "add date: when the event began", at="until")
-        if last_day(self.date) >= first_day(self.until):
-            raise problem(f"{self.until.iso()} does not come after the date {self.date.iso()}",
-                          "until is the event's last date, after date (its first); for a single date leave "
-                          "until out", at="until")
-        return self
-
-    @model_validator(mode="after")
     def _bound(self) -> "Fact":
         if self.by is not None and self.date is not None:
             raise problem("and date cannot both be given", "by is a bound ('no later than') for an event whose date the "
@@ -362,6 +350,18 @@ class Fact(Model):
         if self.ongoing and self.until is not None:
             raise problem("and until cannot both be given", "an ongoing event has no last date; leave until out, "
                           "or ongoing out if the sources give its end", at="ongoing")
+        return self
+
+    @model_validator(mode="after")
+    def _span(self) -> "Fact":
+        if self.until is None:
+            return self
+        if self.date is None:
+            raise problem("needs a date: the event's first day", "add date: when the event began", at="until")
+        if last_day(self.date) >= first_day(self.until):
+            raise problem(f"{self.until.iso()} does not come after the date {self.date.iso()}",
+                          "until is the event's last date, after date (its first); for a single date leave "
+                          "until out", at="until")
         return self
 
     @model_validator(mode="after")

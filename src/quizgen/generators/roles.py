@@ -28,6 +28,12 @@ def _family(ctx: Context, family: str) -> list[Question]:
              and "statement" in ctx.facts.kind_of(f).templates]
     # a post someone did not hold ("was not") is asked as true or false only: it proves no other answer
     questions.extend(q for f in asked if f.negated for q in _not_held(ctx, family, f))
+    # (month, person, post) -> the facts saying the person did not hold it: their own false statement
+    # asks it, so no other question gives that person that post
+    denied: dict[tuple, list[str]] = defaultdict(list)
+    for f in asked:
+        if f.negated and ctx.index.usable(f):
+            denied[(ctx.facts.as_of(f).month_key(), f.subject, ctx.words.role_of(f).casefold())].append(f.id)
     asked = [f for f in asked if not f.negated]
     role_facts = [f for f in asked if ctx.index.usable(f)]
     by_month: dict[tuple, list[Fact]] = defaultdict(list)
@@ -105,7 +111,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
             ordered = by_id.get(month, []) if not fact.disputed and (month, folded[fact.id]) not in several else []
             start = position.get(fact.id, 0)
             other = next((f for f in ordered[start + 1:] + ordered[:start]
-                          if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]), None)
+                          if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]
+                          and (month, f.subject, folded[fact.id]) not in denied), None)
             if other is not None:
                 false_prompt = ctx.words.render(t["statement"], {**values, "subject": ctx.words.phrase(other.subject)})
                 why = f"{explanation} {sentence(other)}"
@@ -117,7 +124,9 @@ def _family(ctx: Context, family: str) -> list[Question]:
                         proofs=[*own[(month, other.subject)],
                                 *(i for s in {ctx.facts.facts[j].subject for j in same_post[(month, folded[fact.id])]}
                                   for i in own[(month, s)]),
-                                *_between(by_month_ids_sorted[month], position[fact.id], position[other.id])]))
+                                *_between(by_month_ids_sorted[month], position[fact.id], position[other.id]),
+                                *(i for (m, _, p), ids in denied.items() if m == month and p == folded[fact.id]
+                                  for i in ids)]))
 
     # Match people to posts, month by month.
     for month, facts in sorted(by_month.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
