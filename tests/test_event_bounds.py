@@ -101,3 +101,21 @@ def test_a_bound_anywhere_in_a_timeline_touches_only_its_own_questions(tmp_path_
     _, without_it = build(tmp_path, without(doc, "w"), "without.yaml")
     assert changed_only_where_involved(with_it, without_it, "w") == []
     assert all("Event W" not in (*q.choices, *q.items) for q in with_it)
+
+
+def test_the_topics_use_every_new_form_and_ask_them_truthfully():
+    """The saved topics use a bound, an ongoing event and one measure at two dates, from their texts."""
+    from conftest import ROOT
+    from quizgen import pipeline
+
+    banks = {}
+    for topic in ("wimbledon-1877", "penicillin-discovery"):
+        path = ROOT / "tests" / "data" / "topics" / topic / "facts.yaml"
+        banks[topic] = pipeline.make_questions(pipeline.check_facts(path, path.parent / "sources").facts, 1)
+    penicillin = {q.prompt: q for q in banks["penicillin-discovery"]}
+    assert penicillin["By what date had Chain's departure from Germany taken place?"].answer == "2 April 1933"
+    wimbledon = {q.prompt: q for q in banks["wimbledon-1877"]}
+    assert wimbledon["When have the Wimbledon Championships been held?"].answer == "from July 1877 on"
+    assert wimbledon["As of July 1877, what figure do the sources give for Spencer Gore's age?"].answer == "27 years"
+    later = wimbledon["As of 19 April 1906, what figure do the sources give for Spencer Gore's age?"]
+    assert later.answer == "56 years" and "27 years" not in later.choices
