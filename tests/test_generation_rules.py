@@ -62,16 +62,20 @@ def fact_files(draw):
     for subject in draw(st.lists(st.sampled_from(people), max_size=4, unique=True)):
         facts.append({"id": fid(), "relation": "holds_role", "subject": subject, "role": draw(st.sampled_from(POSTS)),
                       "of": draw(st.sampled_from(countries)), "as_of": draw(st.sampled_from(["2020-01", "2020-02"])),
-                      "citations": cite, **draw(extras)})
+                      "negated": draw(st.sampled_from([False, False, True])), "citations": cite, **draw(extras)})
     for event in events:
-        facts.append({"id": fid(), "relation": "occurred", "subject": event, "date": draw(st.sampled_from(DATES)),
-                      "citations": cite, **draw(extras)})
+        # an event has a date, a date and no end yet (ongoing), or only a bound (by)
+        when = draw(st.sampled_from(["date", "date", "ongoing", "by"]))
+        dated = {"by": draw(st.sampled_from(DATES))} if when == "by" else {"date": draw(st.sampled_from(DATES))}
+        facts.append({"id": fid(), "relation": "occurred", "subject": event, **dated,
+                      **({"ongoing": True} if when == "ongoing" else {}), "citations": cite, **draw(extras)})
     for index in range(draw(st.integers(0, 3))):
         facts.append({"id": fid(), "relation": "figure", "subject": draw(st.sampled_from(events)),
                       "quantity": {"value": draw(st.integers(1, 5000)), "unit": "people", "unit_one": "person",
                                    "qualifier": draw(st.sampled_from(["exactly", "about", "more_than", "almost",
                                                                       "nearly", "up_to"])),
                                    "measure": draw(st.sampled_from(["people counted", "people moved"]))},
+                      **draw(st.fixed_dictionaries({}, optional={"as_of": st.sampled_from(["2019", "2020", "2020-05"])})),
                       "citations": cite, **draw(extras)})
     closures = []
     for relation in ("signed", "backs", "mediated"):

@@ -28,7 +28,7 @@ PLACEHOLDERS = frozenset(
 
 SHAPE_FIELDS = {
     "binary": {"required": ("object",), "forbidden": ("role", "of", "quantity")},
-    "role": {"required": ("role",), "forbidden": ("object", "quantity", "negated", "place")},
+    "role": {"required": ("role",), "forbidden": ("object", "quantity", "place")},
     "event": {"required": ("date",), "forbidden": ("object", "role", "of", "quantity", "negated")},
     "quantity": {"required": ("quantity",), "forbidden": ("object", "role", "of", "negated")},
 }
@@ -172,6 +172,8 @@ def shape_fields(facts: FactSet) -> Iterator[Problem]:
     for path, fact, kind in _known_facts(facts):
         rules = SHAPE_FIELDS[kind.shape]
         for name in rules["required"]:
+            if name == "date" and fact.by is not None:
+                continue  # an event known only by a bound
             if getattr(fact, name) in (None, ""):
                 yield _error(facts, path, f"a '{fact.relation}' fact needs '{name}'", f"add '{name}:' to fact '{fact.id}'",
                              "missing-field")
@@ -286,23 +288,31 @@ def one_date_per_event(facts: FactSet) -> Iterator[Problem]:
 
 
 def one_figure_per_measure(facts: FactSet) -> Iterator[Problem]:
-    """A measure has one figure per attribution."""
-    seen: set[tuple[str, str, str]] = set()
+    """A measure has one figure per attribution, or one per date when each gives its `as_of` and no
+    two of those dates can be the same day."""
+    from .dates import first_day, last_day
+
+    def overlap(a, b) -> bool:  # the two dates can be the same day
+        return not (last_day(a) < first_day(b) or last_day(b) < first_day(a))
+
+    seen: dict[tuple[str, str, str], list[Fact]] = {}
     for path, fact, kind in _known_facts(facts):
         if kind.shape != "quantity" or fact.quantity is None:
             continue
         key = (fact.subject, fact.quantity.measure, fact.according_to or "")
-        if key in seen:
+        earlier = seen.setdefault(key, [])
+        if any(fact.as_of is None or other.as_of is None or overlap(fact.as_of, other.as_of) for other in earlier):
             yield _error(facts, path, f"a second figure for '{fact.quantity.measure}'",
-                         "one figure per measure and attribution; merge them or attribute each", "two-figures")
-        seen.add(key)
+                         "one figure per measure and attribution, or per date: give each figure its own "
+                         "as_of (2019 and 2020, not 2019 and 2019-05)", "two-figures")
+        earlier.append(fact)
 
 
 def one_holder_per_post(facts: FactSet) -> Iterator[Problem]:
     """A post has one holder in any month."""
     holders: dict[tuple[str, str, tuple], tuple[int, Fact]] = {}
     for path, fact, kind in _known_facts(facts):
-        if kind.shape != "role" or not fact.role or fact.holders == "several":
+        if kind.shape != "role" or not fact.role or fact.holders == "several" or fact.negated:
             continue
         key = ((fact.post or fact.role).casefold(), fact.of or "", facts.as_of(fact).month_key())
         if key in holders and holders[key][1].subject != fact.subject:

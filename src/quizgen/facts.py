@@ -150,7 +150,7 @@ Label = Annotated[Text, AfterValidator(_label)]
 TEMPLATE_KEYS: Mapping[str, bool] = {
     "ask_subject": True, "ask_not_subject": True, "ask_object": True, "ask_date": True, "ask_place": True,
     "ask_event": True, "ask_holder": True, "ask_role": True, "ask_value": True, "ask_value_unattributed": True,
-    "statement": True, "negated_statement": True, "item": True,
+    "statement": True, "negated_statement": True, "item": True, "ask_by": True,
     "match": False, "order": False, "first": False,
 }
 
@@ -312,6 +312,13 @@ class Fact(Model):
     until: Date | None = Field(
         default=None, description="An event's last date, when it spans several: 'date: 2015-02-11' and "
                                   "'until: 2015-02-12' for 11-12 February 2015. Its precision is its own.")
+    by: Date | None = Field(
+        default=None, description="A date bound instead of a date: the event took place no later than this "
+                                  "('by 19 January 2020'). Asked 'By what date ...'; never ordered against other events.")
+    ongoing: Annotated[bool, Strict()] = Field(
+        default=False, description="An event that began on its date and had not ended when its sources were "
+                                   "written ('from 12 January 2020 on'). Ordered against nothing; never an option "
+                                   "for a date after its start.")
     place: Id | None = None
     role: Text | None = None
     of: Id | None = Field(default=None, description="The organisation or country a role belongs to.")
@@ -333,6 +340,21 @@ class Fact(Model):
                                    "asked (quiz --include-background).")
     citations: tuple[Citation, ...] = Field(min_length=1)
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _bound(self) -> "Fact":
+        if self.by is not None and self.date is not None:
+            raise problem("and date cannot both be given", "by is a bound ('no later than') for an event whose date the "
+                          "sources do not give; with a date, leave by out", at="by")
+        if self.by is not None and self.until is not None:
+            raise problem("and until cannot both be given", "by bounds an event without a date; leave until out", at="by")
+        if self.ongoing and self.date is None:
+            raise problem("needs a date: the day the event began", "add date: when the event began",
+                          at="ongoing")
+        if self.ongoing and self.until is not None:
+            raise problem("and until cannot both be given", "an ongoing event has no last date; leave until out, "
+                          "or ongoing out if the sources give its end", at="ongoing")
+        return self
 
     @model_validator(mode="after")
     def _span(self) -> "Fact":
@@ -512,6 +534,8 @@ class FactSet:
             return fact.as_of
         if fact.date is not None:
             return fact.date
+        if fact.by is not None:
+            return fact.by
         dates = [self.sources[c.source].published for c in fact.citations if c.source in self.sources]
         return min(dates, key=PartialDate.sort_key) if dates else PartialDate(1)
 

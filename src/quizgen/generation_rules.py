@@ -30,6 +30,7 @@ def _asked(fact: Fact, shape: str) -> bool:
 def same_question_twice(facts: FactSet) -> Iterable[Problem]:
     """Two facts whose questions read the same (a figure's measure given twice for two subjects,
     two relations with one wording): the bank would hold one question with two answers."""
+    from .generators.figures import figure_prompt
     from .generators.wording import Words
 
     words = Words(facts, facts.as_of)
@@ -38,14 +39,17 @@ def same_question_twice(facts: FactSet) -> Iterable[Problem]:
         kind = facts.kind_of(fact)
         if not _asked(fact, kind.shape):
             continue
-        for name in PER_FACT_TEMPLATES.get(kind.shape, ()):
+        for name in _per_fact_templates(fact, kind.shape):
             if kind.shape == "quantity" and name != ("ask_value" if fact.according_to else "ask_value_unattributed"):
                 continue
             if name not in kind.templates or name in kind.skip:
                 continue
             if name == "ask_holder" and fact.holders == "several":
                 continue  # a post several hold at once is not asked "Who was …"
-            prompt = words.render_fact(kind.templates[name], fact, fact.according_to)
+            if kind.shape == "quantity":
+                prompt = figure_prompt(words, fact, kind.templates[name])  # with its as_of date, if any
+            else:
+                prompt = words.render_fact(kind.templates[name], fact, fact.according_to)
             if not prompt:
                 continue
             key = " ".join(prompt.split()).casefold()
@@ -57,6 +61,16 @@ def same_question_twice(facts: FactSet) -> Iterable[Problem]:
                               "tell them apart: give each its own measure or wording, or attribute them "
                               "to different sources", "error", "same-question")
             seen.setdefault(key, (index, fact, name))
+
+
+def _per_fact_templates(fact: Fact, shape: str) -> tuple[str, ...]:
+    """The templates asked once for the fact: an event known by a bound is asked 'By what date',
+    a post someone did not hold only as true or false."""
+    if shape == "event" and fact.by is not None:
+        return ("ask_by", "statement")
+    if shape == "role" and fact.negated:
+        return ("statement", "negated_statement")
+    return PER_FACT_TEMPLATES.get(shape, ())
 
 
 def family_without_title(facts: FactSet) -> Iterable[Problem]:
@@ -110,8 +124,8 @@ def not_asked(facts: FactSet) -> Iterable[Problem]:
 # The questions each shape asks, by template key (what a relation kind's `skip` may name).
 QUESTIONS: dict[str, tuple[str, ...]] = {
     "binary": ("ask_subject", "ask_not_subject", "ask_object", "statement", "ask_date", "ask_place", "match"),
-    "role": ("ask_role", "ask_holder", "statement", "match"),
-    "event": ("ask_date", "ask_event", "statement", "order", "first"),
+    "role": ("ask_role", "ask_holder", "statement", "negated_statement", "match"),
+    "event": ("ask_date", "ask_event", "ask_by", "statement", "order", "first"),
     "quantity": ("ask_value", "ask_value_unattributed"),
 }
 
@@ -137,6 +151,61 @@ def span_outside_an_event(facts: FactSet) -> Iterable[Problem]:
                           "error", "bad-until")
 
 
+def bound_or_open_outside_an_event(facts: FactSet) -> Iterable[Problem]:
+    """`by` and `ongoing` describe when an event took place; on another fact they would be shown
+    nowhere. An event known by a bound is that event's only fact of its relation."""
+    dated: dict[tuple[str, str], list[int]] = {}
+    for index, fact in enumerate(facts.file.facts):
+        if facts.kind_of(fact).shape == "event":
+            dated.setdefault((fact.relation, fact.subject), []).append(index)
+    for index, fact in enumerate(facts.file.facts):
+        shape = facts.kind_of(fact).shape
+        for name, what, code in (("by", fact.by is not None, "bad-by"), ("ongoing", fact.ongoing, "bad-ongoing")):
+            if what and shape != "event":
+                yield Problem(facts.where("facts", index, name),
+                              f"fact '{fact.id}' has {name}, but its relation '{fact.relation}' is a {shape} relation",
+                              f"{name} says when an event took place (an event relation such as occurred); remove it",
+                              "error", code)
+        if fact.by is not None and shape == "event":
+            others = [i for i in dated[(fact.relation, fact.subject)] if i != index]
+            if others:
+                line = facts.where("facts", others[0], "id").line
+                yield Problem(facts.where("facts", index, "by"),
+                              f"fact '{fact.id}' gives a bound for '{fact.subject}', which the fact at line {line} "
+                              f"also dates for '{fact.relation}'",
+                              "an event has a date or a bound: keep the date and remove this fact", "error", "bad-by")
+
+
+def post_held_and_not_held(facts: FactSet) -> Iterable[Problem]:
+    """No post is both held and not held by one person in one month."""
+    held: dict[tuple, int] = {}
+    for index, fact in enumerate(facts.file.facts):
+        if facts.kind_of(fact).shape == "role" and fact.role and not fact.negated and not fact.disputed:
+            held.setdefault((fact.subject, (fact.post or fact.role).casefold(), fact.of or "",
+                             facts.as_of(fact).month_key()), index)
+    for index, fact in enumerate(facts.file.facts):
+        if facts.kind_of(fact).shape == "role" and fact.role and fact.negated and not fact.disputed:
+            key = (fact.subject, (fact.post or fact.role).casefold(), fact.of or "", facts.as_of(fact).month_key())
+            if key in held:
+                line = facts.where("facts", held[key], "id").line
+                yield Problem(facts.where("facts", index, "negated"),
+                              f"fact '{fact.id}' contradicts the fact at line {line}: one says '{fact.subject}' "
+                              f"held the post of '{fact.post or fact.role}' then, the other says not",
+                              "keep the one the sources support, or mark one as disputed", "error", "contradiction")
+
+
+def negated_post_without_wording(facts: FactSet) -> Iterable[Problem]:
+    """A post someone did not hold is asked only in the file's own words (`negated_statement`)."""
+    for index, fact in enumerate(facts.file.facts):
+        kind = facts.kind_of(fact)
+        if kind.shape == "role" and fact.negated and "negated_statement" not in kind.templates:
+            yield Problem(facts.where("facts", index, "negated"),
+                          f"not asked: fact '{fact.id}' says a post was not held, and relation "
+                          f"'{fact.relation}' has no negated_statement",
+                          "add templates: negated_statement: to the relation, e.g. "
+                          "'In {as_of}, {subject} was not {role_of}.'", "warning", "not-asked")
+
+
 def post_without_as_of(facts: FactSet) -> Iterable[Problem]:
     """A post without `as_of` is taken to hold when its earliest source was published: say so."""
     for index, fact in enumerate(facts.file.facts):
@@ -150,8 +219,10 @@ def post_without_as_of(facts: FactSet) -> Iterable[Problem]:
 # In order: a rule runs only when the ones before it found no error (later rules fill the wording).
 RULES: tuple[Callable[[FactSet], Iterable[Problem]], ...] = (wording_that_does_not_fit, family_without_title,
                                                               skip_that_does_not_fit, span_outside_an_event,
-                                                              same_question_twice,
-                                                              not_asked, post_without_as_of)
+                                                              bound_or_open_outside_an_event,
+                                                              post_held_and_not_held, same_question_twice,
+                                                              not_asked, negated_post_without_wording,
+                                                              post_without_as_of)
 
 
 def run(facts: FactSet, earlier: Sequence[Problem] = ()) -> list[Problem]:

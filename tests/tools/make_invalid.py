@@ -201,6 +201,34 @@ CASES.update({
     "text-file-pdf": sub("text_file: camp-david.txt", "text_file: camp-david.pdf"),
 })
 
+# Dates that are bounds or open starts, figures at several dates, posts not held.
+CASES.update({
+    "by-and-date": sub("    date: 1978-09-17\n", "    date: 1978-09-17\n    by: 1978-09-30\n"),
+    "by-on-a-binary-fact": sub("    date: 1978-09-17\n", "    by: 1978-09-30\n"),
+    "by-beside-a-date": sub("closures:", "  - id: talks-held\n    relation: occurred\n    subject: talks\n"
+                            "    date: 1978-09-05\n    citations: [{source: fixture-1978, quote: after twelve days}]\n"
+                            "  - id: talks-over\n    relation: occurred\n    subject: talks\n"
+                            "    by: 1978-09-17\n    citations: [{source: fixture-1978, quote: after twelve days}]\nclosures:"),
+    "ongoing-without-date": sub("closures:", "  - id: talks-held\n    relation: occurred\n    subject: talks\n"
+                                "    ongoing: true\n    citations: [{source: fixture-1978, quote: x}]\nclosures:"),
+    "ongoing-and-until": sub("closures:", "  - id: talks-held\n    relation: occurred\n    subject: talks\n"
+                             "    date: 1978-09-05\n    until: 1978-09-17\n    ongoing: true\n"
+                             "    citations: [{source: fixture-1978, quote: x}]\nclosures:"),
+    "ongoing-on-a-binary-fact": sub("    date: 1978-09-17\n", "    date: 1978-09-17\n    ongoing: true\n"),
+    "ongoing-not-true-or-false": sub("closures:", "  - id: talks-held\n    relation: occurred\n    subject: talks\n"
+                                     "    date: 1978-09-05\n    ongoing: yes\n"
+                                     "    citations: [{source: fixture-1978, quote: x}]\nclosures:"),
+    "figures-at-one-date": sub("closures:", "  - id: talks-length-2\n    relation: figure\n    subject: talks\n"
+                               "    as_of: 1978-09\n    quantity: {value: 13, unit: days, measure: the length of the "
+                               "Camp David talks}\n    citations: [{source: fixture-1978, quote: x}]\n"
+                               "  - id: talks-length-3\n    relation: figure\n    subject: talks\n"
+                               "    as_of: 1978\n    quantity: {value: 14, unit: days, measure: the length of the "
+                               "Camp David talks}\n    citations: [{source: fixture-1978, quote: x}]\nclosures:"),
+    "post-held-and-not-held": sub("closures:", "  - id: sadat-not-president\n    relation: holds_role\n"
+                                  "    subject: sadat\n    role: President\n    of: egypt\n    as_of: 1978-09\n"
+                                  "    negated: true\n    citations: [{source: fixture-1978, quote: President Anwar Sadat}]\nclosures:"),
+})
+
 # Cases that are bytes, not a mutation of the text.
 ALIAS_BOMB = "\n".join(['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'] + [
     f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 10)]) + "\n"

@@ -29,16 +29,23 @@ def disjoint(a: PartialDate, b: PartialDate) -> bool:
     return a.day != b.day
 
 
+OPEN_END = 10**9
+"""The last day of an ongoing event: after every day quizgen can write."""
+
+
 def days_of(fact: Fact) -> tuple[int, int]:
-    """The first and last day an event can have taken place on: its date, or its span of dates."""
+    """The first and last day an event can have taken place on: its date, or its span of dates
+    (an ongoing one goes on past every date)."""
     assert fact.date is not None
+    if fact.ongoing:
+        return first_day(fact.date), OPEN_END
     return first_day(fact.date), last_day(fact.until or fact.date)
 
 
 def apart(a: Fact, b: Fact) -> bool:
     """True when the two events cannot share a day: one is over before the other begins."""
     assert a.date is not None and b.date is not None
-    if a.until is None and b.until is None:
+    if a.until is None and b.until is None and not a.ongoing and not b.ongoing:
         return disjoint(a.date, b.date)
     (a_first, a_last), (b_first, b_last) = days_of(a), days_of(b)
     return a_last < b_first or b_last < a_first
@@ -105,6 +112,13 @@ def _family(ctx: Context, family: str) -> list[Question]:
              and ctx.index.asked(f) and f.date is not None and "statement" in ctx.facts.kind_of(f).templates]
     # an event over several dates is asked about its span of dates, never about one of its days
     events = [f for f in asked if ctx.index.usable(f)]
+    # an event known only by a bound ("by 19 January") is asked about its bound alone: it is no option,
+    # no rival and in no order, since it cannot be proved before or after another event
+    questions.extend(q for f in ctx.facts.file.facts
+                     if f.by is not None and ctx.facts.kind_of(f).family == family
+                     and ctx.facts.kind_of(f).shape == "event" and ctx.index.asked(f)
+                     and "statement" in ctx.facts.kind_of(f).templates
+                     for q in _bound_questions(ctx, family, f))
 
     def label(fact: Fact) -> str:
         """How the event reads as an option or ordering item."""
@@ -146,6 +160,9 @@ def _family(ctx: Context, family: str) -> list[Question]:
         one_date = f"{explanation} {ctx.words.text('one_date')}"
         if fact.until is not None:
             questions.extend(_span_questions(ctx, family, fact, explanation))
+        elif fact.ongoing:
+            questions.extend(_ongoing_questions(ctx, family, fact, explanation,
+                                                by_precision.get(fact.date.precision, []), on_date))
         # When?  Other dates of the timeline first (plausible), then nearby ones.
         elif "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
             same = _nearest(by_precision.get(fact.date.precision, []), precision_days.get(fact.date.precision, []),
@@ -179,7 +196,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                         proofs=[f.id for f in rivals] + [f.id for f in others],
                         evidence=[("rules_out", ctx.facts.facts[fid]) for _, _, fid in wrong]))  # their dates
         # True or false, with a proven-wrong date for the false one.
-        if fact.until is None and "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
+        if fact.until is None and not fact.ongoing and "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
             questions.append(ctx.build.question(
                 family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
                 explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
@@ -193,12 +210,13 @@ def _family(ctx: Context, family: str) -> list[Question]:
 
     # Ordering and "which came first", from events that pairwise share no day (a span by its start).
     ordered: list[Fact] = []
-    for fact in sorted(events, key=lambda f: (f.date.sort_key(), f.id)):
+    # an ongoing event has no end to order by: it stays out of every order
+    for fact in sorted((f for f in events if not f.ongoing), key=lambda f: (f.date.sort_key(), f.id)):
         # in order of first days, an event apart from the last one kept is apart from all kept before it
         if not ordered or apart(fact, ordered[-1]):
             ordered.append(fact)
     groups = len(ordered) // ORDER_SIZE
-    timeline = tuple(f.id for f in events)  # the groups are cut from the whole timeline
+    timeline = tuple(f.id for f in events if not f.ongoing)  # the groups are cut from the whole timeline
     for number in range(groups):
         group = ordered[number::groups][:ORDER_SIZE]
         items = [label(f) for f in group]
@@ -264,6 +282,71 @@ def _span_questions(ctx: Context, family: str, fact: Fact, explanation: str) -> 
                     family=family, kind="true_false", template="statement", prompt=false_prompt,
                     answer=ctx.words.false, explanation=ctx.words.false_because(one_span), facts=[fact],
                     variant=f"false:{start.iso()}/{end.iso()}", options=ctx.build.true_false(False, one_span)))
+    return questions
+
+
+def _ongoing_questions(ctx: Context, family: str, fact: Fact, explanation: str, dates: list[PartialDate],
+                       on_date: dict[PartialDate, list[str]]) -> list[Question]:
+    """When did an ongoing event take place ('from 12 January 2020 on'), and true or false. Only a
+    start before its own is wrong: it was still going on from any later date, so a later start
+    would be true too."""
+    assert fact.date is not None
+    t = ctx.facts.kind_of(fact).templates
+    values = ctx.words.values(fact)
+    answer = ctx.words.dated(fact)
+    why = f"{explanation} {ctx.words.text('one_start')}"
+    start = first_day(fact.date)
+    timeline = [d for d in dates if last_day(d) < start]
+    earlier = [*reversed(timeline[-2:]), *(d for d in nearby(fact.date) if last_day(d) < start),
+               *reversed(timeline[:-2])]
+    questions: list[Question] = []
+    if "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
+        wrong = pick(((ctx.words.since(d), why) for d in earlier), answer)
+        proofs = [fid for d in timeline[-2:] for fid in on_date.get(d, ())]
+        if len(wrong) >= 2:
+            questions.append(ctx.build.multiple_choice(
+                family=family, template="ask_date", prompt=prompt, answer=(answer, explanation), wrong=wrong,
+                explanation=explanation, facts=[fact], proofs=proofs))
+        else:
+            questions.append(ctx.build.question(
+                family=family, kind="short_answer", template="ask_date", prompt=prompt, answer=answer,
+                accepted=[answer, *date_forms(fact.date)], explanation=explanation, facts=[fact],
+                variant="short_answer", proofs=proofs))
+    if "statement" in t and (prompt := ctx.words.render(t["statement"], values, fact.according_to)):
+        questions.append(ctx.build.question(
+            family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
+            explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
+        wrong_date = next((d for d in nearby(fact.date) if last_day(d) < start), None)
+        if wrong_date is not None:
+            false_prompt = ctx.words.render(t["statement"], {**values, "when": ctx.words.text(
+                "when_from", date=wrong_date.human())}, fact.according_to)
+            if false_prompt:
+                questions.append(ctx.build.question(
+                    family=family, kind="true_false", template="statement", prompt=false_prompt,
+                    answer=ctx.words.false, explanation=ctx.words.false_because(why), facts=[fact],
+                    variant=f"false:{wrong_date.iso()}", options=ctx.build.true_false(False, why)))
+    return questions
+
+
+def _bound_questions(ctx: Context, family: str, fact: Fact) -> list[Question]:
+    """An event known only by a bound: 'By what date ...?' as a short answer, and a true statement.
+    No option and no false statement: a later bound would hold too, and an earlier one is unknown."""
+    assert fact.by is not None
+    t = ctx.facts.kind_of(fact).templates
+    values = ctx.words.values(fact)
+    explanation = ctx.words.attributed(fact.according_to, ctx.words.render(t["statement"], values) or "")
+    questions: list[Question] = []
+    if not explanation:
+        return questions
+    if "ask_by" in t and (prompt := ctx.words.render(t["ask_by"], values, fact.according_to)):
+        why = f"{explanation} {ctx.words.text('bound_given', date=fact.by.human())}"
+        questions.append(ctx.build.question(
+            family=family, kind="short_answer", template="ask_by", prompt=prompt, answer=fact.by.human(),
+            accepted=date_forms(fact.by), explanation=why, facts=[fact], variant="short_answer"))
+    if prompt := ctx.words.render(t["statement"], values, fact.according_to):
+        questions.append(ctx.build.question(
+            family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
+            explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
     return questions
 
 

@@ -26,6 +26,15 @@ def _family(ctx: Context, family: str) -> list[Question]:
     asked = [f for f in ctx.facts.file.facts
              if ctx.facts.kind_of(f).family == family and ctx.facts.kind_of(f).shape == "role" and ctx.index.asked(f)
              and "statement" in ctx.facts.kind_of(f).templates]
+    # a post someone did not hold ("was not") is asked as true or false only: it proves no other answer
+    questions.extend(q for f in asked if f.negated for q in _not_held(ctx, family, f))
+    # (month, person, post) -> the facts saying the person did not hold it: their own false statement
+    # asks it, so no other question gives that person that post
+    denied: dict[tuple, list[str]] = defaultdict(list)
+    for f in asked:
+        if f.negated and ctx.index.usable(f):
+            denied[(ctx.facts.as_of(f).month_key(), f.subject, ctx.words.role_of(f).casefold())].append(f.id)
+    asked = [f for f in asked if not f.negated]
     role_facts = [f for f in asked if ctx.index.usable(f)]
     by_month: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in role_facts:
@@ -102,7 +111,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
             ordered = by_id.get(month, []) if not fact.disputed and (month, folded[fact.id]) not in several else []
             start = position.get(fact.id, 0)
             other = next((f for f in ordered[start + 1:] + ordered[:start]
-                          if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]), None)
+                          if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]
+                          and (month, f.subject, folded[fact.id]) not in denied), None)
             if other is not None:
                 false_prompt = ctx.words.render(t["statement"], {**values, "subject": ctx.words.phrase(other.subject)})
                 why = f"{explanation} {sentence(other)}"
@@ -114,7 +124,9 @@ def _family(ctx: Context, family: str) -> list[Question]:
                         proofs=[*own[(month, other.subject)],
                                 *(i for s in {ctx.facts.facts[j].subject for j in same_post[(month, folded[fact.id])]}
                                   for i in own[(month, s)]),
-                                *_between(by_month_ids_sorted[month], position[fact.id], position[other.id])]))
+                                *_between(by_month_ids_sorted[month], position[fact.id], position[other.id]),
+                                *(i for (m, _, p), ids in denied.items() if m == month and p == folded[fact.id]
+                                  for i in ids)]))
 
     # Match people to posts, month by month.
     for month, facts in sorted(by_month.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
@@ -142,6 +154,30 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 prompt=f"{kind.templates['match']} ({month_text})", answer="; ".join(f"{p.left} → {p.right}" for p in sorted(pairs, key=lambda p: p.left)),
                 explanation=sentences(sentence(f) for f in sorted(group, key=lambda f: ctx.words.name(f.subject))), facts=sorted(group, key=lambda f: f.id),
                 variant=f"{month_text}:{number}", pairs=pairs, choices=right, proofs=by_month_ids[month], qid=qid))
+    return questions
+
+
+def _not_held(ctx: Context, family: str, fact: Fact) -> list[Question]:
+    """A negated post: its own sentence ('In 1877, X was not Secretary of Y') is true, and the post
+    given to the person is false. Asked only in the file's own words (a `negated_statement`)."""
+    t = ctx.facts.kind_of(fact).templates
+    if "negated_statement" not in t:
+        return []
+    values = ctx.words.values(fact)
+    said = ctx.words.render(t["negated_statement"], values)
+    if not said:
+        return []
+    explanation = ctx.words.attributed(fact.according_to, said)
+    questions: list[Question] = []
+    if prompt := ctx.words.render(t["negated_statement"], values, fact.according_to):
+        questions.append(ctx.build.question(
+            family=family, kind="true_false", template="negated_statement", prompt=prompt, answer=ctx.words.true,
+            explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
+    if prompt := ctx.words.render(t["statement"], values, fact.according_to):
+        questions.append(ctx.build.question(
+            family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.false,
+            explanation=ctx.words.false_because(explanation), facts=[fact], variant="negated",
+            options=ctx.build.true_false(False, explanation)))
     return questions
 
 

@@ -106,9 +106,22 @@ class Words:
         return self.text("when_span", start=first, end=last)
 
     def dated(self, fact: Fact) -> str:
-        """When an event took place, as an answer reads: its date, or its span of dates."""
+        """When an event took place, as an answer reads: its date, its span of dates, 'from D on' for
+        an ongoing one, 'by D' for one known only by a bound."""
+        if fact.by is not None:
+            return self.text("date_by", date=fact.by.human())
         assert fact.date is not None
+        if fact.ongoing:
+            return self.text("date_from", date=fact.date.human())
         return self.span(fact.date, fact.until) if fact.until else fact.date.human()
+
+    def since(self, date: PartialDate) -> str:
+        """'from 12 January 2020 on': the start of an ongoing event, as an answer reads."""
+        return self.text("date_from", date=date.human())
+
+    def as_of_prompt(self, date: PartialDate, prompt: str) -> str:
+        """'As of 2019, what figure ...?': a question about a figure at one date."""
+        return self.text("as_of_question", date=date.human(), text=decapitalise(prompt))
 
     def quantity(self, value: float, quantity: Quantity, value_to: float | None = None) -> str:
         """A figure as it reads: its qualifier's wording, and the singular unit for exactly 1;
@@ -154,8 +167,13 @@ class Words:
             entity = getattr(fact, name)
             return self.phrase(entity) if entity else ""
         if name == "date":
-            return self.dated(fact) if fact.date else ""
+            # a bound or an open start reads only with its own words ({when}): "on by 19 January" never
+            return self.dated(fact) if fact.date and not fact.ongoing else ""
         if name == "when":
+            if fact.by is not None:
+                return self.text("when_by", date=fact.by.human())
+            if fact.date and fact.ongoing:
+                return self.text("when_from", date=fact.date.human())
             if fact.date and fact.until:
                 return self.when_span(fact.date, fact.until)
             return self.when(fact.date) if fact.date else ""
