@@ -176,6 +176,20 @@ def _read_code(image: np.ndarray, box: dict[str, float]) -> str | None:
         found = zxingcpp.read_barcodes(attempt, formats=zxingcpp.BarcodeFormat.Code128, try_rotate=False)
         if found:
             return found[0].text
+    # A blurred, compressed scan merges thin spaces: the profile at four times its width, sharpened
+    # and cut at its own local mean, brings the bars' edges back. Bars made this way are only
+    # believed when they spell a quizgen code (the check digit alone lets through a rare misread).
+    from ..exporters.answer_sheet import parse_code
+
+    line = bars.mean(axis=0).astype(np.float32).reshape(1, -1)
+    for factor, amount, sigma, window in ((4, 3.0, 1.5, 16), (2, 3.0, 1.5, 16), (2, 2.0, 2.0, 16), (4, 4.0, 1.0, 16)):
+        wide = cv2.resize(line, (line.shape[1] * factor, 1), interpolation=cv2.INTER_CUBIC)
+        sharp = cv2.addWeighted(wide, 1 + amount, cv2.GaussianBlur(wide, (0, 0), sigma * factor), -amount, 0)
+        local = cv2.GaussianBlur(sharp, (0, 0), window * factor)
+        cut = np.ascontiguousarray(np.tile(np.where(sharp < local, 0, 255).astype(np.uint8), (40, 1)))
+        found = zxingcpp.read_barcodes(cut, formats=zxingcpp.BarcodeFormat.Code128, try_rotate=False)
+        if found and parse_code(found[0].text) is not None:
+            return found[0].text
     return None
 
 
