@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from ..facts import Fact
-from ..ids import digest
+from ..ids import digest, question_id
 from ..questions import Question
 from .common import Context
-from .options import pick
+from . import distractors
+from .options import pick, question_random
 from .wording import capitalise, format_number, unit_for
-
-FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
-
-
-def nice(value: float) -> float:
-    """Round to two significant figures so a distractor looks like a reported number."""
-    if value >= 100:
-        digits = len(str(int(value))) - 2
-        return round(value, -digits)
-    if value >= 1:
-        return float(round(value))
-    return round(value, 1)
-
 
 def generate(ctx: Context) -> list[Question]:
     """Questions about figures, each in its relation kind's family."""
@@ -47,10 +35,9 @@ def _family(ctx: Context, family: str) -> list[Question]:
         who = fact.according_to or ctx.words.text("figure_given_by_all")
         explanation = ctx.words.text("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
         why = f"{explanation} {ctx.words.text('one_figure')}"
-        values = [nice(q.value * f) for f in FACTORS]
-        whole = float(q.value).is_integer()
-        values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))]
-        wrong = pick(((ctx.words.quantity(v, q), why) for v in values), answer)
+        values = distractors.figures(question_random(question_id(family, key, [fact.id], "multiple_choice")),
+                                     q.qualifier, q.value)
+        wrong = pick(((ctx.words.quantity(v, q), why) for v, _ in values), answer)
         # The kind is the fact's own: chosen by its id, and part of the question's id.
         if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
             questions.append(ctx.build.multiple_choice(
@@ -74,14 +61,8 @@ def _range_question(ctx: Context, family: str, fact: Fact, key: str, prompt: str
     who = fact.according_to or ctx.words.text("figure_given_by_all")
     explanation = ctx.words.text("figure_given", who=capitalise(who), answer=answer, measure=q.measure)
     why = f"{explanation} {ctx.words.text('one_figure')}"
-    whole = float(q.value).is_integer() and float(q.value_to).is_integer()
-    ranges = []
-    for factor in FACTORS:
-        low, high = nice(q.value * factor), nice(q.value_to * factor)
-        if low <= 0 or high <= low or (whole and not (low.is_integer() and high.is_integer() and low >= 1)):
-            continue
-        if high < q.value or low > q.value_to:  # shares no figure with the true range
-            ranges.append((low, high))
+    ranges = distractors.figures(question_random(question_id(family, key, [fact.id], "multiple_choice")),
+                                 q.qualifier, q.value, q.value_to)
     wrong = pick(((ctx.words.quantity(low, q, high), why) for low, high in ranges), answer)
     if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
         return [ctx.build.multiple_choice(
