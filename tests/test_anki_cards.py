@@ -71,7 +71,8 @@ def test_no_type_in_front_shows_its_answer(deck):
         fronts += 1
     given_away = [q for q in questions.values() if anki_deck.gives_answer_away(q)]
     assert fronts == sum(q.kind == "short_answer" for q in questions.values()) - len(given_away)
-    assert fronts > 0 and given_away and all(q.kind == "short_answer" for q in given_away)
+    # the quality rules leave out a question whose prompt gives its answer away before any export
+    assert fronts > 0 and all(q.kind == "short_answer" for q in given_away)
 
 
 def test_gives_answer_away_matches_whole_words_only():

@@ -337,7 +337,7 @@ def test_readme_command_table_lists_each_commands_options_exactly(run_cli):
     table = readme.split("## Commands", 1)[1].split("The full reference", 1)[0]
     rows = re.findall(r"^\| `quizgen ((?:anki )?[a-z]+)([^`]*)` \|", table, re.M)
     assert {name for name, _ in rows} == {"check", "build", "quiz", "questions", "stats", "schema", "anki sync",
-                                          "grade"}
+                                          "grade", "review"}
     for name, usage in rows:
         _, out, _ = run_cli(*name.split(), "--help")
         options = set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", out, re.M)) - {"--help"}

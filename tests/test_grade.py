@@ -371,12 +371,13 @@ def test_a_copy_on_two_pages_is_graded_as_one(build, tmp_path, monkeypatch):
 
     _, out, _, _ = build
     bank = QuestionBank.model_validate_json((out / "questions.json").read_text(encoding="utf-8"))
-    monkeypatch.setattr(answer_sheet, "ROW", 90.0)  # fewer rows a page: the copy takes two
+    monkeypatch.setattr(answer_sheet, "ROW", 150.0)  # fewer rows a page: the copy takes two or more
     folder = tmp_path / "two"
     folder.mkdir()
     answer_sheet.export(bank, folder, Settings(versions=1))
     layout = json.loads((folder / "answer-sheets.json").read_text(encoding="utf-8"))
-    assert [s["page"] for s in layout["sheets"]] == [1, 2]
+    pages = [s["page"] for s in layout["sheets"]]
+    assert len(pages) >= 2 and pages == list(range(1, len(pages) + 1))
     paths, truths = [], []
     for index, image in enumerate(render_pages(folder / "answer-sheets.pdf", 150)):
         rng = random.Random(80 + index)
@@ -389,7 +390,7 @@ def test_a_copy_on_two_pages_is_graded_as_one(build, tmp_path, monkeypatch):
     assert [r.label for r in copy.rows] == [r["label"] for s in layout["sheets"] for r in s["rows"]]
     assert copy.student in (None, truths[0].student)
     for row in copy.rows:
-        truth = truths[0] if row.label in truths[0].rows else truths[1]
+        truth = next(t for t in truths if row.label in t.rows)
         if row.answer is not None:
             assert (row.answer,) == truth.rows[row.label] or (row.answer == "" and not truth.rows[row.label])
 

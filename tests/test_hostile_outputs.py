@@ -25,6 +25,7 @@ import pytest
 
 import lms
 from conftest import DATA
+from quizgen.exporters import anki as anki_deck
 from quizgen.exporters import REGISTRY
 from quizgen.questions import QuestionBank
 
@@ -36,7 +37,7 @@ NAMES = [  # entity names: every format shows them
     "[$]x^2[/$] [$$]y[/$$] [latex]z[/latex]", r"\(a+b\) \[c\] MathJax", "&lt;script&gt; AT&T &amp;",
     "GIFT a~b=c#d{e}f:g", "`code` ## h |t| > q", "URL https://evil.example/?a=1&b=<2>", "{{Front}} Accord",
     "<civilians> Plan", "</div><img src=x onerror=alert(1)>", "=cmd|' /C calc'!A0 Talks", "[sound:ev.mp3] Summit",
-    r"[$$]e[/$$] \(e\) Truce", "more than 280 <civilians>",
+    r"[$$]e[/$$] \(e\) Truce", "about 280 <civilians>",
 ]
 TITLE = r"=1+1 ../../etc/passwd [sound:title.mp3] \(t\) <b>T</b> &amp; {{c1::t}}"
 TEMPLATES = [r"[anki:tts lang=en_US]tpl[/anki:tts] \[tpl\] <u>tpl</u>", "[$]tpl[/$] =tpl."]
@@ -136,7 +137,8 @@ def read_anki(out: Path, bank) -> Reading:
             if card.question_av_tags() or card.answer_av_tags():
                 reading.problems.append(f"card {cid}: sound or speech {card.question_av_tags() + card.answer_av_tags()}")
             for side in (card.question(), card.answer()):
-                body = side.split("</style>", 1)[-1]
+                # quizgen's own script on a type-in back is the one script a card may have
+                body = side.split("</style>", 1)[-1].replace(anki_deck._ACCEPTED_SCRIPT, "")
                 for bad in ("<img", "<script", "<b>", "<i>", "<u>", "<civilians", "{{", "}}"):
                     if bad in body:
                         reading.problems.append(f"card {cid}: {bad!r} in {body[:200]!r}")

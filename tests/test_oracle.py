@@ -60,8 +60,13 @@ def test_a_true_false_statement_keyed_the_wrong_way_is_caught(shipped, shape, an
     assert judge(facts, flip(q)) != [], q.prompt
 
 
-@pytest.mark.parametrize("shape,template", [("binary", "ask_subject"), ("binary", "ask_object"),
-                                            ("binary", "ask_not_subject"), ("role", "ask_role"),
+NO_THREE_OPTIONS = pytest.mark.skip(reason="the shipped file has no such question with three provable options")
+
+
+@pytest.mark.parametrize("shape,template", [("binary", "ask_subject"),
+                                            pytest.param("binary", "ask_object", marks=NO_THREE_OPTIONS),
+                                            pytest.param("binary", "ask_not_subject", marks=NO_THREE_OPTIONS),
+                                            ("role", "ask_role"),
                                             ("role", "ask_holder"), ("event", "ask_date"), ("event", "ask_event"),
                                             ("event", "first"), ("quantity", "ask_value")])
 def test_a_wrong_option_keyed_right_is_caught(shipped, shape, template):
@@ -101,8 +106,10 @@ def test_a_short_answer_that_is_not_the_facts_is_caught(shipped, shape, template
 
 def test_a_figure_whose_qualifier_makes_a_wrong_option_true_is_caught(shipped):
     facts, questions = shipped
-    q = next(q for q in questions if q.kind == "multiple_choice" and q.template == "ask_value"
+    # an open-ended figure is asked as a short answer; made a multiple choice here to be broken
+    q = next(q for q in questions if q.template == "ask_value"
              and facts.facts[q.facts[0]].quantity.qualifier == "more_than")
+    q = q.model_copy(update={"kind": "multiple_choice"})
     value = facts.facts[q.facts[0]].quantity.value
     lower, higher = f"more than {int(value // 2):,} x", f"more than {int(value * 2):,} x"
     for wrong, caught in ((lower, True), (higher, False)):
@@ -158,8 +165,6 @@ def test_a_disputed_claim_never_proves_nor_is_asked_flat(tmp_path):
 
 # -- classes the engine still produces (each an xfail until the engine stops) -------------
 
-@pytest.mark.xfail(strict=True, reason="figure distractors keep the answer's qualifier: 'more than 140 civilians' "
-                                       "is offered as wrong beside the answer 'more than 280 civilians'")
 def test_no_figure_option_is_made_true_by_the_answers_qualifier(shipped):
     facts, questions = shipped
     assert [q.id for q in questions if any(p.startswith(QUALIFIER) for p in judge(facts, q))] == []

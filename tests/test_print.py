@@ -392,7 +392,7 @@ def test_selection_balances_families_and_avoids_giveaways(shipped):
     chosen = [i.question for i in versions(bank, Settings())[0].items]
     assert len(chosen) == 20
     assert {q.family for q in chosen} == {q.family for q in bank.questions}  # every family the topic has
-    assert len({q.kind for q in chosen}) == 5
+    assert len({q.kind for q in chosen}) >= 4
     for q in chosen:
         for other in chosen:
             if other is not q and q.kind in ("multiple_choice", "short_answer") and len(q.answer) > 3:

@@ -343,8 +343,50 @@ def build(
         typer.echo(note, err=note.startswith("warning:"))
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(result.by_kind.items()))
     typer.echo(f"{result.questions} questions ({kinds})")
+    if result.flagged:
+        typer.echo(f"review: {result.flagged} question(s) left out by the quality rules; "
+                   f"'quizgen review {facts}' says why")
+    else:
+        typer.echo("review: every question passes the quality rules")
     for name in result.files:
         typer.echo(f"wrote {out / name}")
+
+
+@app.command()
+def review(
+    facts: FactsArg = Path("facts.yaml"),
+    sources: SourcesOpt = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any question is flagged.")] = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """List every question a quality rule flagged (and so left out), with why, its id and its facts;
+    then questions kept and flagged per family, and where the right answer ranks among sorted
+    figure and date options.
+
+    Exit status: 0 (with --strict: nothing flagged), 1 invalid input or (with --strict) a flagged question.
+    """
+    from . import pipeline
+
+    checked = _run(lambda: pipeline.check_facts(facts, sources))
+    _warn(checked.warnings, facts, verbose)
+    result = _run(lambda: pipeline.review(checked.facts))
+    for flagged in result.flagged:
+        typer.echo(f"{flagged.question_id} ({flagged.kind}; facts: {', '.join(flagged.facts)})")
+        typer.echo(f"  {flagged.prompt}")
+        for rule, reason in flagged.reasons:
+            typer.echo(f"  - {rule}: {reason}")
+    if result.flagged:
+        typer.echo("")
+    width = max((len(name) for name in result.by_family), default=0)
+    typer.echo("questions by family (kept, flagged):")
+    for name, (kept, flagged_count) in result.by_family.items():
+        typer.echo(f"  {name.ljust(width)}  {kept:>4}  {flagged_count:>4}")
+    for options, ranks in sorted(result.ranks.items()):
+        shown = ", ".join(f"{rank + 1}: {count}" for rank, count in ranks.items())
+        typer.echo(f"right answer's rank among {options} sorted figure/date options: {shown}")
+    typer.echo(f"{facts}: {len(result.flagged)} question(s) flagged")
+    if strict and result.flagged:
+        raise typer.Exit(1)
 
 
 @app.command()

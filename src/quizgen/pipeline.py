@@ -77,16 +77,18 @@ def check_families(facts: FactSet, families: Sequence[str]) -> None:
                                      "error", "no-such-family") for name in unknown])
 
 
-def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kinds: Sequence[str] = ()) -> list:
+def make_questions(facts: FactSet, seed: int, families: Sequence[str] = (), kinds: Sequence[str] = (),
+                   rejected: list | None = None) -> list:
     """Generate, check and filter questions. Raises QuestionError if a post-generation check fails
-    (FactFileError if ``families`` names one the fact set does not have)."""
+    (FactFileError if ``families`` names one the fact set does not have). Questions a quality rule
+    flags are left out (and appended to ``rejected`` with their flags)."""
     from .checks import check_questions
     from .errors import QuestionError
     from .generators import generate
 
     check_families(facts, families)
 
-    questions = generate(facts, families or None)  # the seed only chooses printed quizzes
+    questions = generate(facts, families or None, rejected)  # the seed only chooses printed quizzes
     problems = check_questions(questions)
     if problems:
         raise QuestionError(problems)
@@ -104,6 +106,40 @@ def bank(facts: FactSet, seed: int, questions: Sequence) -> "QuestionBank":
 
 
 @dataclass(frozen=True)
+class Flagged:
+    """A question a quality rule flagged (and so left out of the bank), with every reason."""
+
+    question_id: str
+    family: str
+    kind: str
+    prompt: str
+    facts: tuple[str, ...]
+    reasons: tuple[tuple[str, str], ...]  # (rule, reason)
+
+
+@dataclass(frozen=True)
+class Review:
+    flagged: tuple[Flagged, ...]
+    by_family: dict[str, tuple[int, int]]  # family -> (questions kept, questions flagged), in family order
+    ranks: dict[int, dict[int, int]]  # options -> rank of the right answer among sorted figures/dates -> count
+
+
+def review(facts: FactSet) -> Review:
+    """What the quality rules flagged in the questions the fact set makes, and how the kept ones fare."""
+    from . import quality
+    from .families import ordered
+
+    rejected: list = []
+    kept = make_questions(facts, 1, rejected=rejected)
+    flagged = tuple(Flagged(q.id, q.family, q.kind, q.prompt, q.facts, tuple(reasons)) for q, reasons in rejected)
+    kept_by = Counter(q.family for q in kept)
+    flagged_by = Counter(f.family for f in flagged)
+    by_family = {f.id: (kept_by.get(f.id, 0), flagged_by.get(f.id, 0)) for f in ordered(facts)
+                 if kept_by.get(f.id) or flagged_by.get(f.id)}
+    return Review(flagged, by_family, quality.rank_table(kept, facts))
+
+
+@dataclass(frozen=True)
 class BuildResult:
     out: Path
     files: tuple[str, ...]
@@ -113,6 +149,7 @@ class BuildResult:
     warnings: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = field(default=())
     alerts: tuple[Problem, ...] = ()  # shown in full whatever else is summarised
+    flagged: int = 0  # questions the quality rules left out (quizgen review lists them)
 
 
 def default_state_path(facts_path: str | Path) -> Path:
@@ -135,7 +172,8 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
 
     checked = check_facts(facts_path, sources_dir)
     check_families(checked.facts, getattr(settings, "families", ()))
-    questions = make_questions(checked.facts, seed)
+    rejected: list = []
+    questions = make_questions(checked.facts, seed, rejected=rejected)
     the_bank = bank(checked.facts, seed, questions)
     settings = exporters.with_fact_file(settings or exporters.Settings(seed=seed), checked.facts)
     chosen = tuple(formats) if formats else exporters.DEFAULT
@@ -190,7 +228,8 @@ def build(facts_path: str | Path, out: str | Path, seed: int = 1, formats: Seque
     finally:
         gc.unfreeze()
     return BuildResult(Path(out), tuple(files), len(questions), dict(Counter(q.family for q in questions)),
-                       dict(Counter(q.kind for q in questions)), checked.warnings, tuple(notes), tuple(alerts))
+                       dict(Counter(q.kind for q in questions)), checked.warnings, tuple(notes), tuple(alerts),
+                       len(rejected))
 
 
 def unavailable(formats: Sequence[str]) -> dict[str, str]:

@@ -85,7 +85,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                              for c in options]
                     wrong = pick(wrong, ctx.words.name(subject))
                     prompt = ctx.words.render(t["ask_not_subject"], values, attribution)
-                    if wrong and prompt:
+                    if len(wrong) >= 2 and prompt:
                         offer(("ask_not_subject", obj), fact, len(wrong), partial(
                             ctx.build.multiple_choice, family=family, template="ask_not_subject", prompt=prompt,
                             answer=(ctx.words.name(subject), negated_text), wrong=wrong, explanation=negated_text,
@@ -112,7 +112,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                 wrong = pick(((ctx.words.name(c), ctx.proofs.proves_not(relation, c, obj) or "") for c in candidates),
                              ctx.words.name(subject))
                 prompt = ctx.words.render(t["ask_subject"], values, attribution)
-                if wrong and prompt:
+                if len(wrong) >= 2 and prompt:
                     offer(("ask_subject", obj), fact, len(wrong), partial(
                         ctx.build.multiple_choice, family=family, template="ask_subject", prompt=prompt,
                         answer=(ctx.words.name(subject), support), wrong=wrong, explanation=explanation, facts=[fact],
@@ -125,7 +125,7 @@ def binary_questions(ctx: Context, family: str) -> list[Question]:
                 wrong = pick(((ctx.words.name(c), ctx.proofs.proves_not(relation, subject, c) or "") for c in candidates),
                              ctx.words.name(obj))
                 prompt = ctx.words.render(t["ask_object"], values, attribution)
-                if prompt and wrong:
+                if prompt and len(wrong) >= 2:
                     questions.append(ctx.build.multiple_choice(
                         family=family, template="ask_object", prompt=prompt, answer=(ctx.words.name(obj), support),
                         wrong=wrong, explanation=explanation, facts=[fact],

@@ -10,6 +10,7 @@ from ..facts import Fact
 from ..ids import question_id
 from ..questions import Question
 from .binary import date_forms
+from . import distractors
 from .common import Context, sentences
 from .options import pick, pick_with, question_random
 
@@ -167,8 +168,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
         elif "ask_date" in t and (prompt := ctx.words.render(t["ask_date"], values, fact.according_to)):
             same = _nearest(by_precision.get(fact.date.precision, []), precision_days.get(fact.date.precision, []),
                             _days(fact.date), lambda d: d != fact.date, 4)
-            candidates = [*same[:2], *nearby(fact.date), *same[2:]]
-            wrong = pick(((d.human(), one_date) for d in candidates if disjoint(d, fact.date)), fact.date.human())
+            rng = question_random(question_id(family, "ask_date", [fact.id]))
+            wrong = pick(((d.human(), one_date) for d in distractors.dates(rng, fact.date, same)), fact.date.human())
             timeline = [fid for d in same for fid in on_date[d]]
             if len(wrong) >= 2:
                 questions.append(ctx.build.multiple_choice(
@@ -189,7 +190,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                 others = _nearest(by_relation[fact.relation], relation_days[fact.relation], _days(fact.date),
                                   lambda f: apart(f, fact), 6)
                 wrong = pick_with(((label(f), sentence(f), f.id) for f in others), label(fact))
-                if wrong:
+                if len(wrong) >= 2:  # three options at least
                     questions.append(ctx.build.multiple_choice(
                         family=family, template="ask_event", prompt=prompt, answer=(label(fact), explanation),
                         wrong=[(text, why) for text, why, _ in wrong], explanation=explanation, facts=[fact],
@@ -200,8 +201,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
             questions.append(ctx.build.question(
                 family=family, kind="true_false", template="statement", prompt=prompt, answer=ctx.words.true,
                 explanation=explanation, facts=[fact], options=ctx.build.true_false(True, explanation)))
-            wrong_date = next(d for d in nearby(fact.date) if disjoint(d, fact.date))
-            false_prompt = ctx.words.render(t["statement"], {**values, "date": wrong_date.human(), "when": ctx.words.when(wrong_date)}, fact.according_to)
+            wrong_date = next(iter(distractors.dates(question_random(f"{fact.id}:false-date"), fact.date, (), 1)), None)
+            false_prompt = wrong_date and ctx.words.render(t["statement"], {**values, "date": wrong_date.human(), "when": ctx.words.when(wrong_date)}, fact.according_to)
             if false_prompt:
                 questions.append(ctx.build.question(
                     family=family, kind="true_false", template="statement", prompt=false_prompt, answer=ctx.words.false,

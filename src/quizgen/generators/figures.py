@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from ..facts import Fact
-from ..ids import digest
+from ..ids import digest, question_id
 from ..questions import Question
 from .common import Context
-from .options import pick
+from . import distractors
+from .options import pick, question_random
 from .wording import Words, capitalise, format_number, unit_for
-
-FACTORS = (2, 0.5, 3, 10, 0.1, 1.5, 5)
-
-
-def nice(value: float) -> float:
-    """Round to two significant figures so a distractor looks like a reported number."""
-    if value >= 100:
-        digits = len(str(int(value))) - 2
-        return round(value, -digits)
-    if value >= 1:
-        return float(round(value))
-    return round(value, 1)
-
 
 def generate(ctx: Context) -> list[Question]:
     """Questions about figures, each in its relation kind's family."""
@@ -54,10 +42,9 @@ def _family(ctx: Context, family: str) -> list[Question]:
             continue
         answer = ctx.words.quantity(q.value, q)
         explanation, why = _explained(ctx, fact, answer)
-        values = [nice(q.value * f) for f in FACTORS]
-        whole = float(q.value).is_integer()
-        values = [v for v in values if v > 0 and v != q.value and (not whole or (v.is_integer() and v >= 1))
-                  and not any(low <= v <= high for low, high in taken)]
+        values = [v for v, _ in distractors.figures(
+            question_random(question_id(family, key, [fact.id], "multiple_choice")), q.qualifier, q.value)
+            if not any(low <= v <= high for low, high in taken)]  # never another date's figure
         wrong = pick(((ctx.words.quantity(v, q), why) for v in values), answer)
         # The kind is the fact's own: chosen by its id, and part of the question's id.
         if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
@@ -108,14 +95,9 @@ def _range_question(ctx: Context, family: str, fact: Fact, key: str, prompt: str
     assert q is not None and q.value_to is not None
     answer = ctx.words.quantity(q.value, q, q.value_to)
     explanation, why = _explained(ctx, fact, answer)
-    whole = float(q.value).is_integer() and float(q.value_to).is_integer()
-    ranges = []
-    for factor in FACTORS:
-        low, high = nice(q.value * factor), nice(q.value_to * factor)
-        if low <= 0 or high <= low or (whole and not (low.is_integer() and high.is_integer() and low >= 1)):
-            continue
-        if (high < q.value or low > q.value_to) and not any(low <= b and a <= high for a, b in taken):
-            ranges.append((low, high))  # shares no figure with the true range, nor another date's
+    ranges = [(low, high) for low, high in distractors.figures(
+        question_random(question_id(family, key, [fact.id], "multiple_choice")), q.qualifier, q.value, q.value_to)
+        if not any(low <= b and a <= high for a, b in taken)]  # sharing no figure with another date's
     wrong = pick(((ctx.words.quantity(low, q, high), why) for low, high in ranges), answer)
     if int(digest("figure-kind", fact.id), 16) % 2 == 0 and len(wrong) >= 2:
         return [ctx.build.multiple_choice(

@@ -80,7 +80,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                                 for f in by_id.get(month, ()) if f.subject != fact.subject
                                 and folded[f.id] not in own_posts and (month, folded[f.id]) not in several),
                                capital(post(fact)))
-            if chosen:
+            if len(chosen) >= 2:  # three options at least
                 questions.append(ctx.build.multiple_choice(
                     family=family, template="ask_role", prompt=prompt, answer=(capital(post(fact)), explanation),
                     wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
@@ -91,7 +91,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
                                 for f in by_kind_id.get(month, ())
                                 if f.subject != fact.subject and folded[f.id] != folded[fact.id]),
                                ctx.words.name(fact.subject))
-            if chosen:
+            if len(chosen) >= 2:
                 questions.append(ctx.build.multiple_choice(
                     family=family, template="ask_holder", prompt=prompt, answer=(ctx.words.name(fact.subject), explanation),
                     wrong=[(a, b) for a, b, _ in chosen], explanation=explanation, facts=[fact],
@@ -110,9 +110,13 @@ def _family(ctx: Context, family: str) -> list[Question]:
             # (a disputed post proves no one else's false)
             ordered = by_id.get(month, []) if not fact.disputed and (month, folded[fact.id]) not in several else []
             start = position.get(fact.id, 0)
-            other = next((f for f in ordered[start + 1:] + ordered[:start]
-                          if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]
-                          and (month, f.subject, folded[fact.id]) not in denied), None)
+            peers = [f for f in ordered[start + 1:] + ordered[:start]
+                     if f.subject != fact.subject and folded[fact.id] not in held[(month, f.subject)]
+                     and (month, f.subject, folded[fact.id]) not in denied]
+            # a near miss: a peer of the same country or organisation, else of the same entity kind
+            kind_of = ctx.facts.entities[fact.subject].kind
+            other = min(peers, key=lambda f: (f.of != fact.of or fact.of is None,
+                                              ctx.facts.entities[f.subject].kind != kind_of), default=None)
             if other is not None:
                 false_prompt = ctx.words.render(t["statement"], {**values, "subject": ctx.words.phrase(other.subject)})
                 why = f"{explanation} {sentence(other)}"
@@ -124,7 +128,8 @@ def _family(ctx: Context, family: str) -> list[Question]:
                         proofs=[*own[(month, other.subject)],
                                 *(i for s in {ctx.facts.facts[j].subject for j in same_post[(month, folded[fact.id])]}
                                   for i in own[(month, s)]),
-                                *_between(by_month_ids_sorted[month], position[fact.id], position[other.id]),
+                                *(_between(by_month_ids_sorted[month], position[fact.id], position[other.id])
+                                  if other is peers[0] else by_month_ids_sorted[month]),
                                 *(i for (m, _, p), ids in denied.items() if m == month and p == folded[fact.id]
                                   for i in ids)]))
 
