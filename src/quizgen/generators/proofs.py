@@ -64,6 +64,8 @@ class Proofs:
                 return None
             fact = index.negated[key]
             return Disproof(self.words.render(kind.templates["negated_statement"], self.words.values(fact)), (fact,))
+        if index.is_contested(relation, subject):
+            return None  # sources disagree on this subject here: no closure keys its pairs False
         for closure in index.complete_for_object.get((relation, obj), ()):
             if closure.among == "all" or subject in closure.among:
                 listed = tuple(f for s in sorted(index.subjects_of.get((relation, obj), ()))
@@ -75,7 +77,7 @@ class Proofs:
                                for f in index.positive[(relation, subject, o)] if index.plain(f))
                 return Disproof(closure.reason, () if closure.citations else listed, closure)
         for closure in index.functional.get(relation, ()):
-            if (closure.among == "all" or subject in closure.among) and not index.is_contested(relation, subject):
+            if closure.among == "all" or subject in closure.among:
                 others = sorted(index.objects_of.get((relation, subject), ()))
                 if others and obj not in others and "statement" in kind.templates:
                     held_fact = index.positive[(relation, subject, others[0])][0]
